@@ -1,0 +1,152 @@
+# hookspool - durable, signed, retried webhooks from a spool directory.
+#
+#   make            build the commands into bin/
+#   make check      install missing packages (as root), build, run all tests
+#   make demo       build and run a delivery end to end on a scratch spool
+#   make bench      speed and memory figures, as ratios against references
+#   make install    PREFIX=/usr/local DESTDIR=
+#   SANITIZE=1      build everything with ASan and UBSan
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/vendor-completions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+CFLAGS ?= -O2 -g
+WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wformat=2 -Wno-format-nonliteral
+ALL_CFLAGS = -std=c17 $(WARN) $(CFLAGS)
+ALL_CPPFLAGS = -D_GNU_SOURCE -Isrc $(CPPFLAGS)
+ALL_LDFLAGS = -Wl,--as-needed $(LDFLAGS)
+
+ifeq ($(SANITIZE),1)
+ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+ALL_LDFLAGS += -fsanitize=address,undefined
+BUILD = build-san
+else
+BUILD = build
+endif
+
+pkg = $(shell $(PKG_CONFIG) --$(1) $(2) 2>/dev/null)
+CURL_LIBS = $(call pkg,libs,libcurl)
+CRYPTO_LIBS = $(call pkg,libs,libcrypto)
+JANSSON_LIBS = $(call pkg,libs,jansson)
+ARCHIVE_LIBS = $(call pkg,libs,libarchive)
+PKG_CFLAGS = $(call pkg,cflags,libcurl libcrypto jansson libarchive)
+
+# Each command links only the libraries it uses: loading libcurl or
+# libcrypto costs milliseconds at every exec.
+LIBS_hook-enqueue = $(JANSSON_LIBS)
+LIBS_hook-endpoint =
+LIBS_hook-send = $(CURL_LIBS) $(CRYPTO_LIBS) $(JANSSON_LIBS)
+LIBS_hook-verify = $(CRYPTO_LIBS)
+LIBS_hook-stat = $(JANSSON_LIBS)
+LIBS_hook-replay = $(ARCHIVE_LIBS) $(JANSSON_LIBS)
+LIBS_hook-archive = $(ARCHIVE_LIBS) $(JANSSON_LIBS)
+UNIT_LIBS = $(CURL_LIBS) $(CRYPTO_LIBS) $(JANSSON_LIBS) $(ARCHIVE_LIBS)
+
+CMDS = $(sort $(basename $(notdir $(wildcard cmd/*.c))))
+BINS = $(CMDS:%=bin/%)
+LIB_SRC = $(wildcard src/*.c)
+LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/src/%.o)
+UNIT_SRC = $(wildcard tests/unit/t-*.c)
+UNITS = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TOOL_SRC = $(wildcard tests/tools/*.c)
+TOOLS = $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
+MAN1 = $(wildcard man/*.1)
+MAN5 = $(wildcard man/*.5)
+MAN7 = $(wildcard man/*.7)
+
+ifeq ($(SANITIZE),1)
+BINS = $(CMDS:%=$(BUILD)/bin/%)
+endif
+
+all: $(BINS)
+
+$(BUILD)/src/%.o: src/%.c src/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(BUILD)/cmd/%.o: cmd/%.c src/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libhook.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
+
+bin/%: $(BUILD)/cmd/%.o $(BUILD)/libhook.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libhook.a $(LIBS_$*)
+
+$(BUILD)/bin/%: $(BUILD)/cmd/%.o $(BUILD)/libhook.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libhook.a $(LIBS_$*)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhook.a tests/unit/unit.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(PKG_CFLAGS) \
+		$(ALL_LDFLAGS) -o $@ $< $(BUILD)/libhook.a $(UNIT_LIBS)
+
+$(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libhook.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(PKG_CFLAGS) $(ALL_LDFLAGS) \
+		-o $@ $< $(BUILD)/libhook.a $(UNIT_LIBS)
+
+# Packages from Debian: to build, and to run the tests and benchmarks.
+DEB_BUILD = gcc make pkg-config libcurl4-openssl-dev libssl-dev \
+	libjansson-dev libarchive-dev
+DEB_TEST = clang openssl curl jq python3 libarchive-tools faketime \
+	strace prometheus nginx-light hyperfine e2fsprogs
+
+deps:
+	@sh tests/deps.sh $(DEB_BUILD) $(DEB_TEST)
+
+check: deps
+	@$(MAKE) --no-print-directory all tools
+	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) sh tests/run $(T)
+
+tools: $(BINS) $(UNITS) $(TOOLS)
+
+demo: deps
+	@$(MAKE) --no-print-directory all tools
+	@BUILD=$(BUILD) sh tests/demo.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all tools
+	@BUILD=$(BUILD) sh bench/run $(B)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+		$(DESTDIR)$(FISHCOMPDIR)
+	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
+	$(if $(MAN1),install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1)
+	$(if $(MAN5),install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5)
+	$(if $(MAN7),install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7)
+	for f in completions/bash/*; do install -m 644 $$f \
+		$(DESTDIR)$(BASHCOMPDIR); done
+	for f in completions/zsh/*; do install -m 644 $$f \
+		$(DESTDIR)$(ZSHCOMPDIR); done
+	for f in completions/fish/*; do install -m 644 $$f \
+		$(DESTDIR)$(FISHCOMPDIR); done
+
+uninstall:
+	for c in $(CMDS); do rm -f $(DESTDIR)$(BINDIR)/$$c \
+		$(DESTDIR)$(BASHCOMPDIR)/$$c $(DESTDIR)$(ZSHCOMPDIR)/_$$c \
+		$(DESTDIR)$(FISHCOMPDIR)/$$c.fish; done
+	for m in $(notdir $(MAN1)); do rm -f $(DESTDIR)$(MANDIR)/man1/$$m; done
+	for m in $(notdir $(MAN5)); do rm -f $(DESTDIR)$(MANDIR)/man5/$$m; done
+	for m in $(notdir $(MAN7)); do rm -f $(DESTDIR)$(MANDIR)/man7/$$m; done
+
+clean:
+	rm -rf bin build build-san
+
+.PHONY: all check deps demo bench install uninstall clean tools
+.SECONDARY:

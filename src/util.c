@@ -1,0 +1,483 @@
+/*
+ * util.c - see util.h.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "exits.h"
+#include "util.h"
+
+const char *hook_progname = "hookspool";
+
+void
+util_setprogname(const char *argv0)
+{
+	const char *slash;
+
+	if (argv0 == NULL || *argv0 == '\0')
+		return;
+	slash = strrchr(argv0, '/');
+	hook_progname = slash ? slash + 1 : argv0;
+}
+
+static void
+vwarn(int err, const char *fmt, va_list ap)
+{
+	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (err)
+		fprintf(stderr, "%s: %s: %s\n", hook_progname, msg,
+		    strerror(err));
+	else
+		fprintf(stderr, "%s: %s\n", hook_progname, msg);
+}
+
+void
+util_warn(const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(err, fmt, ap);
+	va_end(ap);
+	errno = err;
+}
+
+void
+util_warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(0, fmt, ap);
+	va_end(ap);
+}
+
+int
+hook_exit_for_errno(int err)
+{
+	switch (err) {
+	case ENOSPC:
+	case EDQUOT:
+	case EAGAIN:
+	case EINTR:
+	case EMFILE:
+	case ENFILE:
+	case ENOMEM:
+	case EBUSY:
+	case ETIMEDOUT:
+		return HOOK_TEMPFAIL;
+	case EINVAL:
+	case EFBIG:
+	case EILSEQ:
+		return HOOK_DATAERR;
+	default:
+		return HOOK_IOERR;
+	}
+}
+
+static int
+unit_ms(const char *u, size_t n, int64_t *mult)
+{
+	if (n == 0 || (n == 1 && *u == 's'))
+		*mult = 1000;
+	else if (n == 2 && strncmp(u, "ms", 2) == 0)
+		*mult = 1;
+	else if (n == 1 && *u == 'm')
+		*mult = 60 * 1000;
+	else if (n == 1 && *u == 'h')
+		*mult = 3600 * 1000;
+	else if (n == 1 && *u == 'd')
+		*mult = 86400 * 1000;
+	else if (n == 1 && *u == 'w')
+		*mult = 7 * 86400 * 1000;
+	else
+		return -1;
+	return 0;
+}
+
+int
+util_parse_duration_ms(const char *s, int64_t *ms)
+{
+	int64_t total = 0;
+
+	if (s == NULL || *s == '\0')
+		goto bad;
+	while (*s) {
+		const char *u;
+		int64_t n = 0, mult;
+		size_t ulen;
+
+		if (*s < '0' || *s > '9')
+			goto bad;
+		for (; *s >= '0' && *s <= '9'; s++) {
+			if (n > (INT64_MAX - 9) / 10)
+				goto range;
+			n = n * 10 + (*s - '0');
+		}
+		for (u = s; *s && (*s < '0' || *s > '9'); s++)
+			;
+		ulen = (size_t)(s - u);
+		if (unit_ms(u, ulen, &mult) < 0)
+			goto bad;
+		if (ulen == 0 && *s)
+			goto bad;
+		if (n > (INT64_MAX - total) / mult)
+			goto range;
+		total += n * mult;
+	}
+	*ms = total;
+	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+range:
+	errno = ERANGE;
+	return -1;
+}
+
+int
+util_parse_size(const char *s, size_t *bytes)
+{
+	unsigned long long n = 0, mult = 1;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		goto bad;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (n > (ULLONG_MAX - 9) / 10)
+			goto range;
+		n = n * 10 + (unsigned)(*s - '0');
+	}
+	switch (*s) {
+	case '\0':
+		break;
+	case 'k': case 'K':
+		mult = 1024;
+		break;
+	case 'm': case 'M':
+		mult = 1024 * 1024;
+		break;
+	case 'g': case 'G':
+		mult = 1024ULL * 1024 * 1024;
+		break;
+	default:
+		goto bad;
+	}
+	if (*s && s[1] != '\0' && !(s[1] == 'B' && s[2] == '\0')
+	    && !(s[1] == 'i' && s[2] == 'B' && s[3] == '\0'))
+		goto bad;
+	if (n > SIZE_MAX / mult)
+		goto range;
+	*bytes = (size_t)(n * mult);
+	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+range:
+	errno = ERANGE;
+	return -1;
+}
+
+static int
+digits(const char **sp, int n, int *out)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if ((*sp)[i] < '0' || (*sp)[i] > '9')
+			return -1;
+		v = v * 10 + ((*sp)[i] - '0');
+	}
+	*sp += n;
+	*out = v;
+	return 0;
+}
+
+/* Days since the epoch of a proleptic Gregorian date. */
+static int64_t
+days_from_civil(int y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static int
+parse_iso(const char *s, int64_t *ms)
+{
+	int y, mo, d, h = 0, mi = 0, sec = 0, frac = 0, off = 0;
+
+	if (digits(&s, 4, &y) || *s++ != '-' || digits(&s, 2, &mo) ||
+	    *s++ != '-' || digits(&s, 2, &d))
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31)
+		return -1;
+	if (*s == 'T' || *s == ' ') {
+		s++;
+		if (digits(&s, 2, &h) || *s++ != ':' || digits(&s, 2, &mi))
+			return -1;
+		if (*s == ':') {
+			s++;
+			if (digits(&s, 2, &sec))
+				return -1;
+			if (*s == '.') {
+				int scale = 100;
+
+				for (s++; *s >= '0' && *s <= '9'; s++) {
+					frac += (*s - '0') * scale;
+					scale /= 10;
+				}
+			}
+		}
+		if (h > 23 || mi > 59 || sec > 60)
+			return -1;
+	}
+	if (*s == 'Z') {
+		s++;
+	} else if (*s == '+' || *s == '-') {
+		int sign = *s++ == '-' ? -1 : 1, oh, om;
+
+		if (digits(&s, 2, &oh))
+			return -1;
+		if (*s == ':')
+			s++;
+		if (digits(&s, 2, &om))
+			return -1;
+		off = sign * (oh * 60 + om);
+	}
+	if (*s != '\0')
+		return -1;
+	*ms = ((days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 +
+	    sec - (int64_t)off * 60) * 1000) + frac;
+	return 0;
+}
+
+int
+util_parse_time_ms(const char *s, int64_t now_ms, int64_t *ms)
+{
+	int64_t d;
+
+	if (s == NULL || *s == '\0')
+		goto bad;
+	if (strcmp(s, "now") == 0) {
+		*ms = now_ms;
+		return 0;
+	}
+	if (*s == '+' || *s == '-') {
+		if (util_parse_duration_ms(s + 1, &d) < 0)
+			return -1;
+		*ms = *s == '+' ? now_ms + d : now_ms - d;
+		return 0;
+	}
+	if (*s == '@') {
+		char *end;
+		long long v;
+
+		errno = 0;
+		v = strtoll(s + 1, &end, 10);
+		if (end == s + 1 || *end != '\0' || errno || v < 0 ||
+		    v > INT64_MAX / 1000)
+			goto bad;
+		*ms = (int64_t)v * 1000;
+		return 0;
+	}
+	if (parse_iso(s, ms) == 0)
+		return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
+void
+util_format_time(int64_t ms, char *buf, size_t len)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL) {
+		snprintf(buf, len, "@%lld", (long long)(ms / 1000));
+		return;
+	}
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+}
+
+int64_t
+util_now_ms(void)
+{
+	struct timespec ts;
+	const char *fixed = getenv("HOOK_NOW");
+
+	if (fixed && *fixed) {
+		char *end;
+		double v = strtod(fixed, &end);
+
+		if (*end == '\0' && v > 0)
+			return (int64_t)(v * 1000);
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+util_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0) {
+			errno = EIO;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+util_read_all(int fd, size_t max, char **bufp, size_t *lenp)
+{
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+
+	if (buf == NULL)
+		return -1;
+	for (;;) {
+		ssize_t n;
+
+		if (len + 1 >= cap) {
+			size_t ncap = cap * 2;
+			char *nbuf;
+
+			if (ncap > max + 2)
+				ncap = max + 2;
+			if (ncap <= len + 1) {
+				free(buf);
+				errno = EFBIG;
+				return -1;
+			}
+			nbuf = realloc(buf, ncap);
+			if (nbuf == NULL) {
+				free(buf);
+				return -1;
+			}
+			buf = nbuf;
+			cap = ncap;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			free(buf);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > max) {
+			free(buf);
+			errno = EFBIG;
+			return -1;
+		}
+	}
+	buf[len] = '\0';
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+}
+
+int
+util_read_file(int dirfd, const char *path, size_t max, char **buf,
+    size_t *len)
+{
+	int fd, rc, err;
+
+	fd = openat(dirfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	rc = util_read_all(fd, max, buf, len);
+	err = errno;
+	close(fd);
+	errno = err;
+	return rc;
+}
+
+int
+util_fsync_dir(int dirfd, const char *path)
+{
+	int fd, rc, err;
+
+	fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	err = errno;
+	close(fd);
+	errno = err;
+	return rc;
+}
+
+int
+util_random(void *buf, size_t len)
+{
+	char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = getrandom(p, len, 0);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+util_valid_name(const char *s, size_t max)
+{
+	size_t n = 0;
+
+	if (s == NULL || *s == '\0' || *s == '.')
+		return 0;
+	for (; *s; s++, n++) {
+		char c = *s;
+
+		if (n >= max)
+			return 0;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+		    c == '.'))
+			return 0;
+	}
+	return 1;
+}

@@ -1,0 +1,76 @@
+/*
+ * util.h - diagnostics, parsing of durations, sizes and times, and small
+ * I/O helpers shared by every command.
+ *
+ * Diagnostics follow one grammar: "PROG: what failed 'object': cause",
+ * lowercase, no full stop, on stderr.  PROG is set once by main() through
+ * util_setprogname() from argv[0].
+ *
+ * Parsers return 0 on success and -1 on bad input (errno EINVAL or
+ * ERANGE); they never print.  I/O helpers return -1 with errno set.
+ */
+#ifndef HOOK_UTIL_H
+#define HOOK_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+extern const char *hook_progname;
+
+void util_setprogname(const char *argv0);
+
+/* "PROG: MESSAGE" on stderr; warn appends ": strerror(errno)". */
+void util_warn(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+void util_warnx(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/*
+ * Durations: a number with an optional unit, ms s m h d w, and sums such
+ * as "1h30m".  A bare number is seconds.  Result in milliseconds.
+ */
+int util_parse_duration_ms(const char *s, int64_t *ms);
+
+/* Sizes: a number with an optional suffix k, M, G (powers of 1024). */
+int util_parse_size(const char *s, size_t *bytes);
+
+/*
+ * Points in time, as milliseconds since the epoch: "@SECONDS", "now",
+ * "+DURATION" (from now), "-DURATION" (before now), "YYYY-MM-DD",
+ * "YYYY-MM-DDTHH:MM[:SS][Z]" (UTC unless an offset "+HH:MM" is given).
+ */
+int util_parse_time_ms(const char *s, int64_t now_ms, int64_t *ms);
+
+/* Format milliseconds since the epoch as "2026-12-03T10:00:00.123Z". */
+void util_format_time(int64_t ms, char *buf, size_t len);
+
+/* Wall clock in milliseconds; honours HOOK_NOW (seconds) for tests. */
+int64_t util_now_ms(void);
+
+/* Write all of buf, retrying short writes and EINTR. */
+int util_write_all(int fd, const void *buf, size_t len);
+
+/*
+ * Read fd to its end into a malloc'd buffer (NUL-terminated, not counted
+ * in *len).  More than max bytes fails with EFBIG after reading max + 1.
+ */
+int util_read_all(int fd, size_t max, char **buf, size_t *len);
+
+/* Read a whole file below dirfd; as util_read_all, O_NOFOLLOW. */
+int util_read_file(int dirfd, const char *path, size_t max, char **buf,
+    size_t *len);
+
+/* fsync a directory by path relative to dirfd. */
+int util_fsync_dir(int dirfd, const char *path);
+
+/* Fill buf with len bytes from the kernel's random source. */
+int util_random(void *buf, size_t len);
+
+/*
+ * Names that may become file names: 1 to max characters from
+ * [A-Za-z0-9_.-], not starting with '.'.  Returns 1 if valid.
+ */
+int util_valid_name(const char *s, size_t max);
+
+#endif

@@ -1,0 +1,103 @@
+# lib.sh - sourced by every shell test in tests/.
+#
+# Gives each test a scratch directory $T (removed at exit, even on
+# failure), a spool $HOOK_SPOOL inside it, the built commands on $PATH,
+# TAP output through ok/not_ok/check/expect, and servers started with
+# spawn, stopped by PID at exit.
+
+set -u
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-build}
+if [ "${SANITIZE:-}" = 1 ]; then
+	BIN=$TOP/$BUILD/bin
+else
+	BIN=$TOP/bin
+fi
+TOOLS=$TOP/$BUILD/tools
+PATH=$BIN:$TOOLS:$PATH
+export PATH
+T=$(mktemp -d "${TMPDIR:-/tmp}/hooktest.XXXXXX") || exit 70
+HOOK_SPOOL=$T/spool
+export HOOK_SPOOL
+unset HOOK_NOW
+umask 022
+n=0
+failed=0
+pids=
+
+cleanup() {
+	for p in $pids; do
+		kill "$p" 2>/dev/null
+	done
+	for p in $pids; do
+		wait "$p" 2>/dev/null
+	done
+	chmod -R u+rwX "$T" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $1"
+}
+
+not_ok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $1"
+}
+
+# show FILE...: the first lines of files, as TAP comments.
+show() {
+	for f in "$@"; do
+		[ -s "$f" ] && head -n 15 "$f" | sed 's/^/#   /'
+	done
+	return 0
+}
+
+# check DESC CMD...: the promise DESC holds when CMD exits 0.
+check() {
+	desc=$1
+	shift
+	if "$@" >"$T/.out" 2>"$T/.err"; then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		show "$T/.err" "$T/.out"
+	fi
+}
+
+# expect STATUS DESC CMD...: CMD exits with STATUS; its stdout and stderr
+# are left in $T/.out and $T/.err for further checks.
+expect() {
+	want=$1
+	desc=$2
+	shift 2
+	"$@" >"$T/.out" 2>"$T/.err"
+	got=$?
+	if [ "$got" = "$want" ]; then
+		ok "$desc"
+	else
+		not_ok "$desc (exit $got, expected $want)"
+		show "$T/.err" "$T/.out"
+	fi
+}
+
+# spawn CMD...: run CMD in the background; it is killed at exit.
+spawn() {
+	"$@" &
+	pids="$pids $!"
+	last_pid=$!
+}
+
+# count FILES in a state directory (recursively for later/).
+count_state() {
+	find "$HOOK_SPOOL/$1" -type f 2>/dev/null | wc -l | tr -d ' '
+}
+
+done_testing() {
+	echo "1..$n"
+	[ "$failed" = 0 ]
+}

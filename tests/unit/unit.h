@@ -1,0 +1,41 @@
+/*
+ * unit.h - the smallest TAP harness: CHECK(cond, desc) prints one line
+ * per promise, unit_done() the plan and the exit status.
+ */
+#ifndef HOOK_UNIT_H
+#define HOOK_UNIT_H
+
+#include <stdio.h>
+#include <string.h>
+
+static int unit_n, unit_failed;
+
+#define CHECK(cond, ...) do { \
+	unit_n++; \
+	if (cond) { \
+		printf("ok %d - ", unit_n); \
+	} else { \
+		unit_failed++; \
+		printf("not ok %d - ", unit_n); \
+	} \
+	printf(__VA_ARGS__); \
+	printf("\n"); \
+	if (!(cond)) \
+		printf("#   at %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+} while (0)
+
+#define CHECK_STR(got, want, ...) do { \
+	const char *g_ = (got), *w_ = (want); \
+	CHECK(g_ != NULL && strcmp(g_, w_) == 0, __VA_ARGS__); \
+	if (!(g_ != NULL && strcmp(g_, w_) == 0)) \
+		printf("#   got '%s', want '%s'\n", g_ ? g_ : "(null)", w_); \
+} while (0)
+
+static inline int
+unit_done(void)
+{
+	printf("1..%d\n", unit_n);
+	return unit_failed ? 1 : 0;
+}
+
+#endif

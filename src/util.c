@@ -1,7 +1,6 @@
 /*
  * util.c - see util.h.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -480,4 +479,119 @@ util_valid_name(const char *s, size_t max)
 			return 0;
 	}
 	return 1;
+}
+
+void
+util_json_string(FILE *f, const char *s)
+{
+	putc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				fprintf(f, "\\u%04x", *p);
+			else
+				putc(*p, f);
+		}
+	}
+	putc('"', f);
+}
+
+static size_t
+skip_ws(const char *t, size_t len, size_t i)
+{
+	while (i < len && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' ||
+	    t[i] == '\r'))
+		i++;
+	return i;
+}
+
+/* i at an opening quote; returns the index after the closing quote. */
+static size_t
+skip_string(const char *t, size_t len, size_t i)
+{
+	for (i++; i < len; i++) {
+		if (t[i] == '\\')
+			i++;
+		else if (t[i] == '"')
+			return i + 1;
+	}
+	return len;
+}
+
+static size_t
+skip_value(const char *t, size_t len, size_t i)
+{
+	int depth = 0;
+
+	do {
+		if (i >= len)
+			return len;
+		switch (t[i]) {
+		case '"':
+			i = skip_string(t, len, i);
+			continue;
+		case '{':
+		case '[':
+			depth++;
+			break;
+		case '}':
+		case ']':
+			depth--;
+			break;
+		default:
+			if (depth == 0) {
+				/* A number or a literal: up to a delimiter. */
+				while (i < len && !strchr(",}] \t\r\n", t[i]))
+					i++;
+				return i;
+			}
+		}
+		i++;
+	} while (depth > 0);
+	return i;
+}
+
+int
+util_json_member(const char *t, size_t len, const char *name, size_t *off,
+    size_t *vlen)
+{
+	size_t i = skip_ws(t, len, 0), nlen = strlen(name);
+
+	if (i >= len || t[i] != '{')
+		return -1;
+	i = skip_ws(t, len, i + 1);
+	while (i < len && t[i] == '"') {
+		size_t kstart = i + 1, kend = skip_string(t, len, i) - 1, v;
+
+		i = skip_ws(t, len, kend + 1);
+		if (i >= len || t[i] != ':')
+			return -1;
+		v = skip_ws(t, len, i + 1);
+		i = skip_value(t, len, v);
+		if (kend - kstart == nlen && memcmp(t + kstart, name, nlen) == 0) {
+			*off = v;
+			*vlen = i - v;
+			return 0;
+		}
+		i = skip_ws(t, len, i);
+		if (i < len && t[i] == ',')
+			i = skip_ws(t, len, i + 1);
+	}
+	return -1;
 }

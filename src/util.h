@@ -73,4 +73,18 @@ int util_random(void *buf, size_t len);
  */
 int util_valid_name(const char *s, size_t max);
 
+#include <stdio.h>
+
+/* Write s to f as a JSON string, quotes included. */
+void util_json_string(FILE *f, const char *s);
+
+/*
+ * In a JSON text already known to be valid, find the value of the
+ * top-level object member name: its offset and length, exactly as it
+ * appears (so its bytes are kept, not re-serialised).  0 if found, -1
+ * if not (or if the text is not an object).
+ */
+int util_json_member(const char *text, size_t len, const char *name,
+    size_t *off, size_t *vlen);
+
 #endif

@@ -74,6 +74,16 @@ int endpoint_load(struct spool *sp, const char *name, struct endpoint *ep,
     char *err, size_t errlen);
 void endpoint_free(struct endpoint *ep);
 
+/*
+ * Set one configuration key from its text value, with the same checks
+ * and messages (without the line number) as endpoint_parse; "events"
+ * and "header" append.  endpoint_reset puts a key back to its default
+ * ("events" and "header" become empty lists, meaning "*" and none).
+ */
+int endpoint_set(struct endpoint *ep, const char *key, const char *value,
+    char *err, size_t errlen);
+int endpoint_reset(struct endpoint *ep, const char *key);
+
 /* Serialise ep to its file format (malloc'd, NUL-terminated). */
 char *endpoint_format(const struct endpoint *ep);
 

@@ -203,7 +203,7 @@ message_decode(char *buf, size_t len, struct message *m, char *why,
 	char *line, *next, *body_line;
 	uint64_t body_len;
 	uint32_t crc, want;
-	char trailer[16], *end;
+	char trailer[16];
 
 	memset(m, 0, sizeof(*m));
 	if (len == 0)
@@ -250,11 +250,15 @@ message_decode(char *buf, size_t len, struct message *m, char *why,
 	trailer[MESSAGE_TRAILER_LEN] = '\0';
 	if (memcmp(trailer, "\nend ", 5) != 0 || trailer[13] != '\n')
 		return damaged(why, whylen, "trailer");
-	trailer[13] = '\0';
-	errno = 0;
-	want = (uint32_t)strtoul(trailer + 5, &end, 16);
-	if (*end != '\0' || end != trailer + 13)
-		return damaged(why, whylen, "trailer");
+	want = 0;
+	for (int i = 5; i < 13; i++) {
+		const char *hex = "0123456789abcdef";
+		const char *d = trailer[i] ? strchr(hex, trailer[i]) : NULL;
+
+		if (d == NULL)
+			return damaged(why, whylen, "trailer");
+		want = want << 4 | (uint32_t)(d - hex);
+	}
 	crc = message_crc32c(0, buf, body_off + body_len);
 	if (crc != want)
 		return damaged(why, whylen, "checksum");

@@ -11,8 +11,9 @@
 static int unit_n, unit_failed;
 
 #define CHECK(cond, ...) do { \
+	int ok_ = (cond) ? 1 : 0; \
 	unit_n++; \
-	if (cond) { \
+	if (ok_) { \
 		printf("ok %d - ", unit_n); \
 	} else { \
 		unit_failed++; \
@@ -20,14 +21,15 @@ static int unit_n, unit_failed;
 	} \
 	printf(__VA_ARGS__); \
 	printf("\n"); \
-	if (!(cond)) \
+	if (!ok_) \
 		printf("#   at %s:%d: %s\n", __FILE__, __LINE__, #cond); \
 } while (0)
 
 #define CHECK_STR(got, want, ...) do { \
 	const char *g_ = (got), *w_ = (want); \
-	CHECK(g_ != NULL && strcmp(g_, w_) == 0, __VA_ARGS__); \
-	if (!(g_ != NULL && strcmp(g_, w_) == 0)) \
+	int eq_ = g_ != NULL && strcmp(g_, w_) == 0; \
+	CHECK(eq_, __VA_ARGS__); \
+	if (!eq_) \
 		printf("#   got '%s', want '%s'\n", g_ ? g_ : "(null)", w_); \
 } while (0)
 

@@ -1,0 +1,129 @@
+/*
+ * t-message - the message file proves it is complete: every truncation
+ * and every changed byte is refused; what is encoded decodes the same.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "message.h"
+#include "spool.h"
+#include "unit.h"
+
+static char *
+sample(size_t *len, const unsigned char *body, size_t blen)
+{
+	const char *headers[] = { "X-Env: prod", "X-Trace: 1" };
+	const char *meta[] = { "scheme standard" };
+	struct message m = {
+		.id = "msg_TEST01", .created_ms = 1700000000123,
+		.event = "order.created", .endpoint = "orders",
+		.content_type = "application/json", .key = "k-1",
+		.headers = headers, .nheaders = 2, .meta = meta, .nmeta = 1,
+		.body = body, .body_len = blen,
+	};
+	char *buf;
+
+	if (message_encode(&m, &buf, len) < 0)
+		return NULL;
+	return buf;
+}
+
+int
+main(void)
+{
+	const unsigned char bin[] = { 0, 1, 2, '\n', 0xff, 'e', 'n', 'd', 0 };
+	char why[64], *buf, *copy;
+	struct message m;
+	size_t len, bad = 0, flips = 0;
+
+	buf = sample(&len, (const unsigned char *)"{\"a\":1}", 7);
+	CHECK(buf != NULL, "a message encodes");
+	copy = malloc(len);
+	memcpy(copy, buf, len);
+	CHECK(message_decode(copy, len, &m, why, sizeof(why)) == 0,
+	    "an encoded message decodes");
+	CHECK_STR(m.id, "msg_TEST01", "the id survives");
+	CHECK_STR(m.event, "order.created", "the event survives");
+	CHECK_STR(m.endpoint, "orders", "the endpoint survives");
+	CHECK(m.url == NULL, "no url when an endpoint is set");
+	CHECK_STR(m.key, "k-1", "the key survives");
+	CHECK(m.created_ms == 1700000000123, "created survives");
+	CHECK(m.nheaders == 2 && strcmp(m.headers[1], "X-Trace: 1") == 0,
+	    "headers survive in order");
+	CHECK_STR(message_meta(&m, "scheme"), "standard", "meta survives");
+	CHECK(m.body_len == 7 && memcmp(m.body, "{\"a\":1}", 7) == 0,
+	    "the payload survives byte for byte");
+	message_free(&m);
+
+	/* Cut at every offset: none may pass. */
+	for (size_t cut = 0; cut < len; cut++) {
+		copy = malloc(len);
+		memcpy(copy, buf, len);
+		if (message_decode(copy, cut, &m, why, sizeof(why)) == 0) {
+			bad++;
+			message_free(&m);
+		} else {
+			free(copy);
+		}
+	}
+	CHECK(bad == 0, "a file truncated at each of %zu offsets is refused",
+	    len);
+
+	/* Change every byte: none may pass. */
+	for (size_t i = 0; i < len; i++) {
+		copy = malloc(len);
+		memcpy(copy, buf, len);
+		copy[i] ^= 0x20;
+		if (message_decode(copy, len, &m, why, sizeof(why)) == 0) {
+			flips++;
+			message_free(&m);
+		} else {
+			free(copy);
+		}
+	}
+	CHECK(flips == 0, "a change to any of %zu bytes is refused", len);
+
+	copy = malloc(len + 1);
+	memcpy(copy, buf, len);
+	copy[len] = 'x';
+	CHECK(message_decode(copy, len + 1, &m, why, sizeof(why)) < 0 &&
+	    errno == EBADMSG && strcmp(why, "trailing-data") == 0,
+	    "bytes after the trailer are refused as trailing-data");
+	free(copy);
+	free(buf);
+
+	buf = sample(&len, bin, sizeof(bin));
+	CHECK(message_decode(buf, len, &m, why, sizeof(why)) == 0 &&
+	    m.body_len == sizeof(bin) && memcmp(m.body, bin, sizeof(bin)) == 0,
+	    "a binary payload with NUL and newlines survives");
+	message_free(&m);
+
+	copy = strdup("hookspool-message 2\nid x\n");
+	CHECK(message_decode(copy, strlen(copy), &m, why, sizeof(why)) < 0 &&
+	    strcmp(why, "version") == 0, "another version is refused as such");
+	free(copy);
+	copy = strdup("");
+	CHECK(message_decode(copy, 0, &m, why, sizeof(why)) < 0 &&
+	    strcmp(why, "empty") == 0, "an empty file is refused as empty");
+	free(copy);
+
+	{
+		struct message e = {
+			.id = "../x", .event = "a", .url = "http://h/",
+			.content_type = "text/plain",
+		};
+		CHECK(message_encode(&e, &buf, &len) < 0,
+		    "an id with a slash cannot be encoded");
+		e.id = "ok";
+		e.content_type = "text/plain\r\nX: y";
+		CHECK(message_encode(&e, &buf, &len) < 0,
+		    "a field with CR LF cannot be encoded");
+	}
+	CHECK(message_is_json("application/json; charset=utf-8") &&
+	    message_is_json("application/cloudevents+json") &&
+	    !message_is_json("text/plain"), "JSON content types are known");
+	CHECK(message_crc32c(0, "123456789", 9) == 0xE3069283,
+	    "CRC-32C of the standard check string");
+	return unit_done();
+}

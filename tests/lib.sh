@@ -57,15 +57,16 @@ show() {
 	return 0
 }
 
-# check DESC CMD...: the promise DESC holds when CMD exits 0.
+# check DESC CMD...: the promise DESC holds when CMD exits 0.  It leaves
+# $T/.out and $T/.err of the last expect alone.
 check() {
 	desc=$1
 	shift
-	if "$@" >"$T/.out" 2>"$T/.err"; then
+	if "$@" >"$T/.cout" 2>"$T/.cerr"; then
 		ok "$desc"
 	else
 		not_ok "$desc"
-		show "$T/.err" "$T/.out"
+		show "$T/.cerr" "$T/.cout"
 	fi
 }
 
@@ -100,4 +101,10 @@ count_state() {
 done_testing() {
 	echo "1..$n"
 	[ "$failed" = 0 ]
+}
+
+# skip DESC: a promise this machine cannot test, said so.
+skip() {
+	n=$((n + 1))
+	echo "ok $n # SKIP $1"
 }

@@ -135,8 +135,8 @@ add_keys(struct opts *o, const char *what, const char *text, size_t len,
 			if (sign_key_parse(text, n, &o->keys[nkeys]) < 0) {
 				util_warnx("bad secret in %s: %s", what,
 				    errno == ERANGE ? "too long" :
-				    "a whsec_, whsk_ or whpk_ secret whose "
-				    "base64 or length is wrong");
+				    "a whsk_ or whpk_ key whose base64 or "
+				    "length is wrong");
 				return HOOK_USAGE;
 			}
 			nkeys++;

@@ -65,9 +65,14 @@ sign_key_parse(const char *s, size_t len, struct sign_key *key)
 	memcpy(key->text, s, len);
 	key->textlen = len;
 
-	if (prefixed(s, len, "whsec_")) {
+	/*
+	 * Stripe's secrets start whsec_ too but are text: a whsec_ whose
+	 * rest is not base64 is kept as a plain secret.
+	 */
+	if (prefixed(s, len, "whsec_") &&
+	    decode_into(key, s + 6, len - 6, 0) == 0) {
 		key->kind = SIGN_KEY_WHSEC;
-		return decode_into(key, s + 6, len - 6, 0);
+		return 0;
 	}
 	if (prefixed(s, len, "whsk_")) {
 		key->kind = SIGN_KEY_WHSK;

@@ -5,7 +5,9 @@
  *
  * Secrets.  sign_key_parse reads a secret as text and recognises:
  *   whsec_BASE64   Standard Webhooks symmetric secret: the key is the
- *                  base64-decoded bytes (1 to SIGN_KEY_MAX of them)
+ *                  base64-decoded bytes (1 to SIGN_KEY_MAX of them);
+ *                  a whsec_ whose rest is not base64 (as Stripe's can
+ *                  be) is a plain secret
  *   whsk_BASE64    Ed25519 private key: base64 of the 32-byte seed
  *   whpk_BASE64    Ed25519 public key: base64 of the 32-byte public key
  *   anything else  a plain secret, used as the bytes given
@@ -56,7 +58,7 @@ struct sign_key {
 /*
  * Parse one secret of len bytes (no NUL needed; surrounding blanks and
  * a final newline are dropped).  -1 with EINVAL for an empty secret or
- * a prefix whose base64 or length is wrong, ERANGE for too long.
+ * a whsk_ or whpk_ whose base64 or length is wrong, ERANGE for too long.
  */
 int sign_key_parse(const char *s, size_t len, struct sign_key *key);
 void sign_key_wipe(struct sign_key *key);

@@ -207,4 +207,21 @@ expect 65 "remove of an unknown endpoint is a data error" \
 
 check "no tmp/ files are left behind" test "$(count_state tmp)" = 0
 
+# Completions know every command and option the usage text names.
+words=$(hook-endpoint -h | grep -o -e '--[a-z-]*[a-z]' -e '^  [a-z]* [A-Z[]' \
+    -e '[[ ]-[a-zA-Z] ' | sed 's/[[ A-Z]*$//; s/^[[ ]*//' | sort -u | xargs)
+for f in bash/hook-endpoint zsh/_hook-endpoint fish/hook-endpoint.fish; do
+	missing=
+	for w in $words; do
+		case $f:$w in
+		fish/*:--*) w="-l ${w#--}" ;;
+		fish/*:-?) w="-s ${w#-}" ;;
+		esac
+		grep -q -e "$w" "$TOP/completions/$f" || missing="$missing $w"
+	done
+	[ -n "$missing" ] && echo "# missing from $f:$missing"
+	check "completions/$f cover every command and option" \
+	    test -z "$missing"
+done
+
 done_testing

@@ -435,8 +435,13 @@ cmd_add(struct request *rq)
 			rc = hook_exit_for_errno(errno);
 		}
 	} else {
+		/* State left by an interrupted remove is not this endpoint's. */
 		rc = save_secrets(&sp, rq->name, &secret,
 		    secret.value ? 1 : 0);
+		if (rc == HOOK_OK && endpoint_clear_state(&sp, rq->name) < 0) {
+			util_warn("cannot clear 'state/%s'", rq->name);
+			rc = hook_exit_for_errno(errno);
+		}
 		if (rc != HOOK_OK)
 			endpoint_remove(&sp, rq->name);
 	}

@@ -292,14 +292,14 @@ int
 sign_stripe(const struct sign_key *key, int64_t ts, const void *body,
     size_t len, char *out, size_t outsize)
 {
-	char prefix[40];
+	char prefix[40], tsbuf[24];
 	struct sign_part parts[3];
 
-	snprintf(prefix, sizeof(prefix), "%" PRId64, ts);
-	parts[0] = (struct sign_part){ prefix, strlen(prefix) };
+	snprintf(tsbuf, sizeof(tsbuf), "%" PRId64, ts);
+	parts[0] = (struct sign_part){ tsbuf, strlen(tsbuf) };
 	parts[1] = (struct sign_part){ ".", 1 };
 	parts[2] = (struct sign_part){ body, len };
-	snprintf(prefix, sizeof(prefix), "t=%" PRId64 ",v1=", ts);
+	snprintf(prefix, sizeof(prefix), "t=%s,v1=", tsbuf);
 	return text_mac(key, parts, 3, prefix, 0, out, outsize);
 }
 

@@ -1,0 +1,365 @@
+/*
+ * arc.c - see arc.h.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "arc.h"
+
+struct arc_writer {
+	struct archive *a;
+	struct archive_entry *entry;
+	size_t announced, added;
+};
+
+struct arc_reader {
+	struct archive *a;
+	int first;		/* no header read yet */
+	int manifest;		/* the first member was a manifest */
+	size_t announced, seen;
+};
+
+static int
+fail(char *err, size_t errlen, int errnum, const char *what,
+    struct archive *a)
+{
+	const char *why = a ? archive_error_string(a) : NULL;
+
+	if (why)
+		snprintf(err, errlen, "%s: %s", what, why);
+	else
+		snprintf(err, errlen, "%s", what);
+	errno = errnum;
+	return -1;
+}
+
+const char *
+arc_suffix(enum arc_compression c)
+{
+	switch (c) {
+	case ARC_GZIP:
+		return ".tar.gz";
+	case ARC_ZSTD:
+		return ".tar.zst";
+	case ARC_XZ:
+		return ".tar.xz";
+	default:
+		return ".tar";
+	}
+}
+
+static int
+add_filter(struct archive *a, enum arc_compression c)
+{
+	switch (c) {
+	case ARC_GZIP:
+		return archive_write_add_filter_gzip(a);
+	case ARC_ZSTD:
+		return archive_write_add_filter_zstd(a);
+	case ARC_XZ:
+		return archive_write_add_filter_xz(a);
+	default:
+		return archive_write_add_filter_none(a);
+	}
+}
+
+int
+arc_supported(enum arc_compression c)
+{
+	struct archive *a = archive_write_new();
+	int ok;
+
+	if (a == NULL)
+		return 0;
+	/* A filter built on an external program would be a WARN. */
+	ok = add_filter(a, c) == ARCHIVE_OK;
+	archive_write_free(a);
+	return ok;
+}
+
+static int
+add_member(struct arc_writer *w, const char *member, const void *data,
+    size_t len, int64_t mtime, char *err, size_t errlen)
+{
+	struct archive_entry *e = w->entry;
+	la_ssize_t n;
+
+	archive_entry_clear(e);
+	archive_entry_set_pathname(e, member);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0600);
+	archive_entry_set_size(e, (la_int64_t)len);
+	archive_entry_set_mtime(e, (time_t)mtime, 0);
+	if (archive_write_header(w->a, e) != ARCHIVE_OK)
+		return fail(err, errlen, EIO, member, w->a);
+	if (len > 0) {
+		n = archive_write_data(w->a, data, len);
+		if (n < 0 || (size_t)n != len)
+			return fail(err, errlen, EIO, member, w->a);
+	}
+	return 0;
+}
+
+struct arc_writer *
+arc_create(int fd, enum arc_compression c, int level, size_t members,
+    char *err, size_t errlen)
+{
+	struct arc_writer *w = calloc(1, sizeof(*w));
+	char manifest[64], value[16];
+	int n;
+
+	if (w == NULL) {
+		fail(err, errlen, ENOMEM, "out of memory", NULL);
+		return NULL;
+	}
+	w->a = archive_write_new();
+	w->entry = archive_entry_new();
+	if (w->a == NULL || w->entry == NULL) {
+		fail(err, errlen, ENOMEM, "out of memory", NULL);
+		goto fail;
+	}
+	if (add_filter(w->a, c) != ARCHIVE_OK) {
+		fail(err, errlen, ENOTSUP, "compression", w->a);
+		goto fail;
+	}
+	if (c != ARC_NONE && level >= 0) {
+		snprintf(value, sizeof(value), "%d", level);
+		if (archive_write_set_filter_option(w->a, NULL,
+		    "compression-level", value) != ARCHIVE_OK) {
+			fail(err, errlen, EINVAL, "compression level", w->a);
+			goto fail;
+		}
+	}
+	if (archive_write_set_format_pax_restricted(w->a) != ARCHIVE_OK ||
+	    archive_write_open_fd(w->a, fd) != ARCHIVE_OK) {
+		fail(err, errlen, EIO, "cannot start archive", w->a);
+		goto fail;
+	}
+	n = snprintf(manifest, sizeof(manifest),
+	    "hookspool-archive 1\nmembers %zu\n", members);
+	if (add_member(w, ARC_MANIFEST, manifest, (size_t)n, 0, err,
+	    errlen) < 0)
+		goto fail;
+	w->announced = members;
+	return w;
+fail:
+	arc_abandon(w);
+	return NULL;
+}
+
+int
+arc_add(struct arc_writer *w, const char *member, const void *data,
+    size_t len, int64_t mtime, char *err, size_t errlen)
+{
+	if (w->added == w->announced)
+		return fail(err, errlen, EINVAL, "more members than announced",
+		    NULL);
+	if (add_member(w, member, data, len, mtime, err, errlen) < 0)
+		return -1;
+	w->added++;
+	return 0;
+}
+
+int
+arc_finish(struct arc_writer *w, char *err, size_t errlen)
+{
+	int rc = 0;
+
+	if (w->added != w->announced)
+		rc = fail(err, errlen, EINVAL, "fewer members than announced",
+		    NULL);
+	else if (archive_write_close(w->a) != ARCHIVE_OK)
+		rc = fail(err, errlen, EIO, "cannot complete archive", w->a);
+	archive_entry_free(w->entry);
+	archive_write_free(w->a);
+	free(w);
+	return rc;
+}
+
+void
+arc_abandon(struct arc_writer *w)
+{
+	if (w == NULL)
+		return;
+	if (w->entry)
+		archive_entry_free(w->entry);
+	if (w->a) {
+		/* Do not let free() write an end to a half archive. */
+		archive_write_fail(w->a);
+		archive_write_free(w->a);
+	}
+	free(w);
+}
+
+struct arc_reader *
+arc_open(int fd, char *err, size_t errlen)
+{
+	struct arc_reader *r = calloc(1, sizeof(*r));
+
+	if (r == NULL || (r->a = archive_read_new()) == NULL) {
+		free(r);
+		fail(err, errlen, ENOMEM, "out of memory", NULL);
+		return NULL;
+	}
+	archive_read_support_filter_all(r->a);
+	archive_read_support_format_all(r->a);
+	if (archive_read_open_fd(r->a, fd, 64 * 1024) != ARCHIVE_OK) {
+		fail(err, errlen, EBADMSG, "not a readable archive", r->a);
+		archive_read_free(r->a);
+		free(r);
+		return NULL;
+	}
+	r->first = 1;
+	return r;
+}
+
+static int
+read_data(struct arc_reader *r, struct archive_entry *e, char **data,
+    size_t *len, char *err, size_t errlen)
+{
+	const char *name = archive_entry_pathname(e);
+	size_t cap, have = 0;
+	char *buf;
+
+	if (archive_entry_size_is_set(e) &&
+	    archive_entry_size(e) > ARC_MEMBER_MAX)
+		return fail(err, errlen, EFBIG, name ? name : "member", NULL);
+	cap = archive_entry_size_is_set(e) ?
+	    (size_t)archive_entry_size(e) + 1 : 64 * 1024;
+	if ((buf = malloc(cap)) == NULL)
+		return fail(err, errlen, ENOMEM, "out of memory", NULL);
+	for (;;) {
+		la_ssize_t n;
+
+		if (have + 1 >= cap) {
+			char *nb;
+
+			if (cap > ARC_MEMBER_MAX) {
+				free(buf);
+				return fail(err, errlen, EFBIG, name, NULL);
+			}
+			if ((nb = realloc(buf, cap * 2)) == NULL) {
+				free(buf);
+				return fail(err, errlen, ENOMEM,
+				    "out of memory", NULL);
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		n = archive_read_data(r->a, buf + have, cap - have - 1);
+		if (n < 0) {
+			free(buf);
+			return fail(err, errlen, EBADMSG, name ? name :
+			    "member", r->a);
+		}
+		if (n == 0)
+			break;
+		have += (size_t)n;
+	}
+	buf[have] = '\0';
+	*data = buf;
+	*len = have;
+	return 0;
+}
+
+/* "hookspool-archive 1\nmembers N\n" */
+static int
+read_manifest(struct arc_reader *r, const char *text, char *err,
+    size_t errlen)
+{
+	const char *p = text;
+	char *end;
+	unsigned long long n;
+
+	if (strncmp(p, "hookspool-archive 1\nmembers ", 28) != 0)
+		return fail(err, errlen, EBADMSG, "unknown manifest version",
+		    NULL);
+	p += 28;
+	errno = 0;
+	n = strtoull(p, &end, 10);
+	if (errno || end == p || *end != '\n')
+		return fail(err, errlen, EBADMSG, "damaged manifest", NULL);
+	r->manifest = 1;
+	r->announced = (size_t)n;
+	return 0;
+}
+
+int
+arc_next(struct arc_reader *r, char *member, size_t memberlen,
+    char **data, size_t *len, char *err, size_t errlen)
+{
+	struct archive_entry *e;
+
+	for (;;) {
+		const char *name;
+		int rc = archive_read_next_header(r->a, &e);
+
+		if (rc == ARCHIVE_EOF)
+			break;
+		if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN)
+			return fail(err, errlen, EBADMSG, "damaged archive",
+			    r->a);
+		name = archive_entry_pathname(e);
+		if (name == NULL)
+			return fail(err, errlen, EBADMSG,
+			    "member without a name", NULL);
+		if (archive_entry_filetype(e) == AE_IFDIR) {
+			r->first = 0;
+			continue;
+		}
+		if (archive_entry_filetype(e) != AE_IFREG ||
+		    archive_entry_hardlink(e) != NULL) {
+			snprintf(err, errlen, "%s: not a regular file", name);
+			errno = EBADMSG;
+			return -1;
+		}
+		if (strlen(name) >= memberlen) {
+			snprintf(err, errlen, "member name too long");
+			errno = EBADMSG;
+			return -1;
+		}
+		snprintf(member, memberlen, "%s", name);
+		if (read_data(r, e, data, len, err, errlen) < 0)
+			return -1;
+		if (r->first && strcmp(member, ARC_MANIFEST) == 0) {
+			r->first = 0;
+			rc = read_manifest(r, *data, err, errlen);
+			free(*data);
+			*data = NULL;
+			if (rc < 0)
+				return -1;
+			continue;
+		}
+		r->first = 0;
+		r->seen++;
+		return 1;
+	}
+	if (r->manifest && r->seen != r->announced) {
+		snprintf(err, errlen, "archive ends after %zu of its %zu "
+		    "members", r->seen, r->announced);
+		errno = EBADMSG;
+		return -1;
+	}
+	return 0;
+}
+
+int
+arc_had_manifest(const struct arc_reader *r)
+{
+	return r->manifest;
+}
+
+void
+arc_close(struct arc_reader *r)
+{
+	if (r == NULL)
+		return;
+	archive_read_free(r->a);
+	free(r);
+}

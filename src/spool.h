@@ -72,7 +72,7 @@ void spool_later_dir(char *buf, size_t len, int64_t due);
 /*
  * Create a file in tmp/ with O_EXCL|O_NOFOLLOW, mode 0600, named after
  * id and the process, and return its descriptor; the name is written to
- * tmpname (SPOOL_NAME_MAX + 16 bytes).
+ * tmpname as a path relative to the spool ("tmp/...").
  */
 int spool_tmp_create(struct spool *sp, const char *id, char *tmpname,
     size_t len);

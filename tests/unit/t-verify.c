@@ -168,25 +168,27 @@ outcomes(void)
 static void
 fuzz_smoke(void)
 {
-	static const char *seeds[] = {
-		"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
-		    "4\r\nabcd\r\n0\r\n\r\n",
-		"POST /x HTTP/1.1\nContent-Length: 4\nA: b\n\nbody",
-		"HTTP_A_B=c\0CONTENT_LENGTH=9\0REQUEST_METHOD=POST",
-		"\x00v1,AAAA v1a,BBBB",
-		"\x01t=1700000000,v1=00ff,v1=",
-		"10.0.0.0/8",
+	static const struct {
+		const char *text;
+		size_t len;
+	} seeds[] = {
+#define SEED(s) { s, sizeof(s) - 1 }
+		SEED("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+		    "4\r\nabcd\r\n0\r\n\r\n"),
+		SEED("POST /x HTTP/1.1\nContent-Length: 4\nA: b\n\nbody"),
+		SEED("HTTP_A_B=c\0CONTENT_LENGTH=9\0REQUEST_METHOD=POST"),
+		SEED("\x00v1,AAAA v1a,BBBB"),
+		SEED("\x01t=1700000000,v1=00ff,v1="),
+		SEED("10.0.0.0/8"),
+#undef SEED
 	};
 	unsigned char buf[512];
 
 	srand(1);
 	for (int round = 0; round < 20000; round++) {
-		const char *seed = seeds[round % 6];
-		size_t len = round % 6 == 2 ? 47 : strlen(seed);
+		size_t len = seeds[round % 6].len;
 
-		if (len > sizeof(buf))
-			len = sizeof(buf);
-		memcpy(buf, seed, len);
+		memcpy(buf, seeds[round % 6].text, len);
 		for (int m = rand() % 8; m > 0; m--)
 			buf[rand() % len] = (unsigned char)rand();
 		len = (size_t)rand() % (len + 1);

@@ -371,6 +371,31 @@ expect 1 "spool: a rejected request is not kept" \
     -H "X-Hub-Signature-256: sha256=00" <"$T/gh.body"
 check "spool: still one message in inbox/" test "$(count_state inbox)" = 1
 
+if command -v msgcat >/dev/null 2>&1 && [ -x "$TOOLS/msgcat" ]; then
+	check "spool: the kept message decodes whole" "$TOOLS/msgcat" "$f"
+fi
+
 expect 0 "selftest: the compiled-in vectors pass" hook-verify --selftest
+
+# --- completions ---------------------------------------------------
+
+# in_completions FILE PATTERN: every long option of the usage in FILE,
+# written as PATTERN with %s for the name.
+in_completions() {
+	missing=
+	for o in $(hook-verify --help | grep -o -- '--[a-z][a-z0-9-]*' |
+	    sed 's/^--//' | sort -u); do
+		# shellcheck disable=SC2059
+		grep -q -- "$(printf "$2" "$o")" "$TOP/$1" ||
+		    missing="$missing $o"
+	done
+	[ -z "$missing" ] || { echo "missing:$missing" >&2; return 1; }
+}
+check "completions: bash offers every option" \
+    in_completions completions/bash/hook-verify '--%s\b'
+check "completions: zsh offers every option" \
+    in_completions completions/zsh/_hook-verify '--%s\b'
+check "completions: fish offers every option" \
+    in_completions completions/fish/hook-verify.fish '-l %s\b'
 
 done_testing

@@ -172,7 +172,8 @@ choose_from_spool(struct spool *sp, const struct options *o,
  * a damaged archive leaves the spool as it was.
  */
 static int
-choose_from_file(const struct options *o, struct select_set *set)
+choose_from_file(struct spool *sp, const struct options *o,
+    struct select_set *set)
 {
 	struct select_days days = { 0 };
 	struct arc_reader *r;
@@ -200,6 +201,18 @@ choose_from_file(const struct options *o, struct select_set *set)
 	    select_days_reader, &days) < 0)
 		rc = fail(HOOK_INTERNAL, "cannot read the archive's journal: "
 		    "%s", strerror(errno));
+
+	/* The same archive imported twice queues each message once. */
+	if (rc == HOOK_OK && !o->new_id && !o->to) {
+		long dropped = select_drop_queued(sp, set);
+
+		if (dropped < 0)
+			rc = fail(hook_exit_for_errno(errno), "cannot read the "
+			    "queue in '%s': %s", sp->path, strerror(errno));
+		else if (dropped > 0 && !o->quiet)
+			util_warnx("%ld messages of the archive are already on "
+			    "the queue and were left out", dropped);
+	}
 out:
 	arc_close(r);
 	select_days_free(&days);
@@ -643,9 +656,8 @@ replay_archive(struct spool *sp, const struct options *o,
 /* --- options ------------------------------------------------------- */
 
 enum {
-	OPT_FROM = 256, OPT_ID, OPT_SINCE, OPT_UNTIL, OPT_BY, OPT_OUTCOME,
-	OPT_REASON, OPT_LIMIT, OPT_JSON, OPT_NEW_ID, OPT_TO, OPT_AT,
-	OPT_DELAY, OPT_RATE,
+	OPT_FROM = 256, OPT_ID, OPT_FILTER, OPT_JSON, OPT_NEW_ID, OPT_TO,
+	OPT_AT, OPT_DELAY, OPT_RATE,
 };
 
 static const struct option longopts[] = {
@@ -654,12 +666,12 @@ static const struct option longopts[] = {
 	{ "id", required_argument, NULL, OPT_ID },
 	{ "endpoint", required_argument, NULL, 't' },
 	{ "event", required_argument, NULL, 'e' },
-	{ "since", required_argument, NULL, OPT_SINCE },
-	{ "until", required_argument, NULL, OPT_UNTIL },
-	{ "by", required_argument, NULL, OPT_BY },
-	{ "outcome", required_argument, NULL, OPT_OUTCOME },
-	{ "reason", required_argument, NULL, OPT_REASON },
-	{ "limit", required_argument, NULL, OPT_LIMIT },
+	{ "since", required_argument, NULL, OPT_FILTER },
+	{ "until", required_argument, NULL, OPT_FILTER },
+	{ "by", required_argument, NULL, OPT_FILTER },
+	{ "outcome", required_argument, NULL, OPT_FILTER },
+	{ "reason", required_argument, NULL, OPT_FILTER },
+	{ "limit", required_argument, NULL, OPT_FILTER },
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "new-id", no_argument, NULL, OPT_NEW_ID },
@@ -682,10 +694,10 @@ parse_time(const char *s, int64_t *ms)
 }
 
 static int
-parse_option(int c, struct options *o, int *has_time)
+parse_option(int c, const char *name, struct options *o, int *has_time)
 {
 	struct select_filter *f = &o->filter;
-	char *end;
+	char *end, err[256];
 	int64_t ms;
 
 	switch (c) {
@@ -696,46 +708,19 @@ parse_option(int c, struct options *o, int *has_time)
 		o->from = optarg;
 		return HOOK_OK;
 	case OPT_ID:
-		if (strcmp(optarg, "-") == 0)
+		if (strcmp(optarg, "-") == 0) {
 			o->ids_stdin = 1;
-		else if (select_add_id(f, optarg) < 0)
-			return fail(HOOK_DATAERR, "bad id '%s'", optarg);
-		return HOOK_OK;
+			return HOOK_OK;
+		}
+		/* FALLTHROUGH */
+	case OPT_FILTER:
 	case 't':
-		if (!util_valid_name(optarg, ENDPOINT_NAME_MAX))
-			return fail(HOOK_DATAERR, "bad endpoint name '%s'",
-			    optarg);
-		f->endpoint = optarg;
-		return HOOK_OK;
 	case 'e':
-		f->event = optarg;
-		return HOOK_OK;
-	case OPT_SINCE:
-		f->has_since = 1;
-		return parse_time(optarg, &f->since_ms);
-	case OPT_UNTIL:
-		f->has_until = 1;
-		return parse_time(optarg, &f->until_ms);
-	case OPT_BY:
-		if (strcmp(optarg, "created") != 0 &&
-		    strcmp(optarg, "attempt") != 0)
-			return fail(HOOK_USAGE, "--by takes created or "
-			    "attempt, not '%s'", optarg);
-		f->by_attempt = strcmp(optarg, "attempt") == 0;
-		return HOOK_OK;
-	case OPT_OUTCOME:
-	case OPT_REASON:
-		if (select_parse_list(optarg, c == OPT_OUTCOME ? &f->outcomes :
-		    &f->reasons, c == OPT_OUTCOME ? &f->noutcomes :
-		    &f->nreasons) < 0)
-			return fail(HOOK_USAGE, "bad list '%s'", optarg);
-		return HOOK_OK;
-	case OPT_LIMIT:
-		errno = 0;
-		f->limit = (size_t)strtoull(optarg, &end, 10);
-		if (errno || *end || end == optarg || *optarg == '-' ||
-		    f->limit == 0)
-			return fail(HOOK_USAGE, "bad limit '%s'", optarg);
+		if (select_option(f, c == 't' ? "endpoint" : c == 'e' ?
+		    "event" : name, optarg, err, sizeof(err)) < 0)
+			return fail(strncmp(err, "bad id", 6) == 0 ||
+			    strncmp(err, "bad endpoint", 12) == 0 ?
+			    HOOK_DATAERR : HOOK_USAGE, "%s", err);
 		return HOOK_OK;
 	case 'n':
 		o->dry_run = 1;
@@ -787,12 +772,13 @@ parse_option(int c, struct options *o, int *has_time)
 static int
 parse_options(int argc, char **argv, struct options *o)
 {
-	int c, rc, has_time = 0;
+	int c, rc, has_time = 0, index = 0;
 
 	o->from = "dead";
 	while ((c = getopt_long(argc, argv, "d:t:e:nqvh", longopts,
-	    NULL)) != -1)
-		if ((rc = parse_option(c, o, &has_time)) != HOOK_OK)
+	    &index)) != -1)
+		if ((rc = parse_option(c, longopts[index].name, o,
+		    &has_time)) != HOOK_OK)
 			return rc;
 	if (optind < argc)
 		return fail(HOOK_USAGE, "unexpected argument '%s'",
@@ -840,7 +826,7 @@ main(int argc, char **argv)
 		endpoint_free(&ep);
 	}
 
-	rc = o.from_file ? choose_from_file(&o, &set) :
+	rc = o.from_file ? choose_from_file(&sp, &o, &set) :
 	    choose_from_spool(&sp, &o, &set);
 	if (rc != HOOK_OK)
 		goto out;

@@ -11,18 +11,20 @@
 #include <archive_entry.h>
 
 #include "arc.h"
+#include "util.h"
 
 struct arc_writer {
 	struct archive *a;
 	struct archive_entry *entry;
-	size_t announced, added;
+	size_t added;
 };
 
 struct arc_reader {
 	struct archive *a;
 	int first;		/* no header read yet */
-	int manifest;		/* the first member was a manifest */
-	size_t announced, seen;
+	int manifest;		/* the first member was ARC_MANIFEST */
+	int ended;		/* ARC_END was read */
+	size_t seen;
 };
 
 static int
@@ -107,12 +109,12 @@ add_member(struct arc_writer *w, const char *member, const void *data,
 }
 
 struct arc_writer *
-arc_create(int fd, enum arc_compression c, int level, size_t members,
-    char *err, size_t errlen)
+arc_create(int fd, enum arc_compression c, int level, char *err,
+    size_t errlen)
 {
+	static const char manifest[] = "hookspool-archive 1\n";
 	struct arc_writer *w = calloc(1, sizeof(*w));
-	char manifest[64], value[16];
-	int n;
+	char value[16];
 
 	if (w == NULL) {
 		fail(err, errlen, ENOMEM, "out of memory", NULL);
@@ -141,12 +143,9 @@ arc_create(int fd, enum arc_compression c, int level, size_t members,
 		fail(err, errlen, EIO, "cannot start archive", w->a);
 		goto fail;
 	}
-	n = snprintf(manifest, sizeof(manifest),
-	    "hookspool-archive 1\nmembers %zu\n", members);
-	if (add_member(w, ARC_MANIFEST, manifest, (size_t)n, 0, err,
-	    errlen) < 0)
+	if (add_member(w, ARC_MANIFEST, manifest, sizeof(manifest) - 1,
+	    util_now_ms() / 1000, err, errlen) < 0)
 		goto fail;
-	w->announced = members;
 	return w;
 fail:
 	arc_abandon(w);
@@ -157,9 +156,6 @@ int
 arc_add(struct arc_writer *w, const char *member, const void *data,
     size_t len, int64_t mtime, char *err, size_t errlen)
 {
-	if (w->added == w->announced)
-		return fail(err, errlen, EINVAL, "more members than announced",
-		    NULL);
 	if (add_member(w, member, data, len, mtime, err, errlen) < 0)
 		return -1;
 	w->added++;
@@ -169,11 +165,13 @@ arc_add(struct arc_writer *w, const char *member, const void *data,
 int
 arc_finish(struct arc_writer *w, char *err, size_t errlen)
 {
-	int rc = 0;
+	char end[40];
+	int rc = 0, n;
 
-	if (w->added != w->announced)
-		rc = fail(err, errlen, EINVAL, "fewer members than announced",
-		    NULL);
+	n = snprintf(end, sizeof(end), "members %zu\n", w->added);
+	if (add_member(w, ARC_END, end, (size_t)n, util_now_ms() / 1000, err,
+	    errlen) < 0)
+		rc = -1;
 	else if (archive_write_close(w->a) != ARCHIVE_OK)
 		rc = fail(err, errlen, EIO, "cannot complete archive", w->a);
 	archive_entry_free(w->entry);
@@ -268,25 +266,39 @@ read_data(struct arc_reader *r, struct archive_entry *e, char **data,
 	return 0;
 }
 
-/* "hookspool-archive 1\nmembers N\n" */
+/* The first member: "hookspool-archive 1\n". */
 static int
 read_manifest(struct arc_reader *r, const char *text, char *err,
     size_t errlen)
 {
-	const char *p = text;
+	if (strcmp(text, "hookspool-archive 1\n") != 0)
+		return fail(err, errlen, EBADMSG, "unknown archive version",
+		    NULL);
+	r->manifest = 1;
+	return 0;
+}
+
+/* The last member: "members N\n", N the files between. */
+static int
+read_end(struct arc_reader *r, const char *text, char *err, size_t errlen)
+{
 	char *end;
 	unsigned long long n;
 
-	if (strncmp(p, "hookspool-archive 1\nmembers ", 28) != 0)
-		return fail(err, errlen, EBADMSG, "unknown manifest version",
+	if (!r->manifest || r->ended || strncmp(text, "members ", 8) != 0)
+		return fail(err, errlen, EBADMSG, "misplaced end member",
 		    NULL);
-	p += 28;
 	errno = 0;
-	n = strtoull(p, &end, 10);
-	if (errno || end == p || *end != '\n')
-		return fail(err, errlen, EBADMSG, "damaged manifest", NULL);
-	r->manifest = 1;
-	r->announced = (size_t)n;
+	n = strtoull(text + 8, &end, 10);
+	if (errno || end == text + 8 || strcmp(end, "\n") != 0)
+		return fail(err, errlen, EBADMSG, "damaged end member", NULL);
+	if (n != r->seen) {
+		snprintf(err, errlen, "archive holds %zu of its %llu members",
+		    r->seen, n);
+		errno = EBADMSG;
+		return -1;
+	}
+	r->ended = 1;
 	return 0;
 }
 
@@ -327,22 +339,30 @@ arc_next(struct arc_reader *r, char *member, size_t memberlen,
 		snprintf(member, memberlen, "%s", name);
 		if (read_data(r, e, data, len, err, errlen) < 0)
 			return -1;
-		if (r->first && strcmp(member, ARC_MANIFEST) == 0) {
+		if ((r->first && strcmp(member, ARC_MANIFEST) == 0) ||
+		    strcmp(member, ARC_END) == 0) {
+			rc = r->first ? read_manifest(r, *data, err, errlen) :
+			    read_end(r, *data, err, errlen);
 			r->first = 0;
-			rc = read_manifest(r, *data, err, errlen);
 			free(*data);
 			*data = NULL;
 			if (rc < 0)
 				return -1;
 			continue;
 		}
+		if (r->ended) {
+			snprintf(err, errlen, "member '%s' after the end", member);
+			errno = EBADMSG;
+			free(*data);
+			return -1;
+		}
 		r->first = 0;
 		r->seen++;
 		return 1;
 	}
-	if (r->manifest && r->seen != r->announced) {
-		snprintf(err, errlen, "archive ends after %zu of its %zu "
-		    "members", r->seen, r->announced);
+	if (r->manifest && !r->ended) {
+		snprintf(err, errlen, "archive is cut short after %zu members",
+		    r->seen);
 		errno = EBADMSG;
 		return -1;
 	}

@@ -17,6 +17,7 @@
 #include "message.h"
 #include "select.h"
 #include "spool.h"
+#include "util.h"
 
 static int
 cmp_str(const void *a, const void *b)
@@ -207,6 +208,60 @@ item_fill(struct select_item *it, const struct message *m)
 	    (m->url && it->url == NULL))
 		return -1;
 	it->loaded = 1;
+	return 0;
+}
+
+static int
+bad(char *err, size_t errlen, const char *fmt, const char *arg)
+{
+	snprintf(err, errlen, fmt, arg);
+	errno = EINVAL;
+	return -1;
+}
+
+int
+select_option(struct select_filter *f, const char *name, const char *arg,
+    char *err, size_t errlen)
+{
+	char *end;
+
+	if (strcmp(name, "id") == 0) {
+		if (select_add_id(f, arg) < 0)
+			return bad(err, errlen, "bad id '%s'", arg);
+	} else if (strcmp(name, "endpoint") == 0) {
+		if (!util_valid_name(arg, ENDPOINT_NAME_MAX))
+			return bad(err, errlen, "bad endpoint name '%s'", arg);
+		f->endpoint = arg;
+	} else if (strcmp(name, "event") == 0) {
+		f->event = arg;
+	} else if (strcmp(name, "since") == 0 || strcmp(name, "until") == 0) {
+		int since = name[0] == 's';
+
+		if (util_parse_time_ms(arg, util_now_ms(), since ?
+		    &f->since_ms : &f->until_ms) < 0)
+			return bad(err, errlen, "bad time '%s'", arg);
+		*(since ? &f->has_since : &f->has_until) = 1;
+	} else if (strcmp(name, "by") == 0) {
+		if (strcmp(arg, "created") != 0 && strcmp(arg, "attempt") != 0)
+			return bad(err, errlen, "--by takes created or "
+			    "attempt, not '%s'", arg);
+		f->by_attempt = strcmp(arg, "attempt") == 0;
+	} else if (strcmp(name, "outcome") == 0 ||
+	    strcmp(name, "reason") == 0) {
+		int outcome = name[0] == 'o';
+
+		if (select_parse_list(arg, outcome ? &f->outcomes :
+		    &f->reasons, outcome ? &f->noutcomes : &f->nreasons) < 0)
+			return bad(err, errlen, "bad list '%s'", arg);
+	} else if (strcmp(name, "limit") == 0) {
+		errno = 0;
+		f->limit = (size_t)strtoull(arg, &end, 10);
+		if (errno || *end || end == arg || *arg == '-' ||
+		    f->limit == 0)
+			return bad(err, errlen, "bad limit '%s'", arg);
+	} else {
+		return 1;
+	}
 	return 0;
 }
 
@@ -501,6 +556,90 @@ select_outcomes(struct select_set *set, const struct select_filter *f,
 	}
 	set->n = kept;
 	return 0;
+}
+
+/* Mark the items whose id has a file in dir (relative to the spool). */
+static int
+mark_queued(struct spool *sp, const char *dir, struct select_item **byid,
+    size_t n, unsigned char *queued, struct select_set *set)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	fd = openat(sp->fd, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return errno == ENOENT ? 0 : -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		struct select_item key, *kp = &key, **hit;
+		char sub[64];
+		size_t len = strcspn(de->d_name, ":");
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (strcmp(dir, "later") == 0) {
+			snprintf(sub, sizeof(sub), "later/%.50s", de->d_name);
+			if (mark_queued(sp, sub, byid, n, queued, set) < 0) {
+				closedir(d);
+				return -1;
+			}
+			continue;
+		}
+		if (len > SPOOL_ID_MAX)
+			continue;
+		memcpy(key.id, de->d_name, len);
+		key.id[len] = '\0';
+		hit = bsearch(&kp, byid, n, sizeof(*byid), cmp_item_id);
+		if (hit)
+			queued[*hit - set->v] = 1;
+	}
+	closedir(d);
+	return 0;
+}
+
+long
+select_drop_queued(struct spool *sp, struct select_set *set)
+{
+	static const char *const dirs[] = { "new", "cur", "later" };
+	struct select_item **byid;
+	unsigned char *queued;
+	size_t kept = 0;
+	long dropped;
+	int rc = 0;
+
+	if (set->n == 0)
+		return 0;
+	byid = malloc(set->n * sizeof(*byid));
+	queued = calloc(set->n, 1);
+	if (byid == NULL || queued == NULL) {
+		free(byid);
+		free(queued);
+		return -1;
+	}
+	for (size_t i = 0; i < set->n; i++)
+		byid[i] = &set->v[i];
+	qsort(byid, set->n, sizeof(*byid), cmp_item_id);
+	for (size_t k = 0; k < 3 && rc == 0; k++)
+		rc = mark_queued(sp, dirs[k], byid, set->n, queued, set);
+	free(byid);
+	if (rc < 0) {
+		free(queued);
+		return -1;
+	}
+	for (size_t i = 0; i < set->n; i++) {
+		if (queued[i])
+			item_release(&set->v[i]);
+		else
+			set->v[kept++] = set->v[i];
+	}
+	dropped = (long)(set->n - kept);
+	set->n = kept;
+	free(queued);
+	return dropped;
 }
 
 static int

@@ -79,6 +79,16 @@ struct select_set {
 /* Add an exact id to the filter (copied); -1 EINVAL if not an id. */
 int select_add_id(struct select_filter *f, const char *id);
 
+/*
+ * Set the filter option named as on the command line ("id", "endpoint",
+ * "event", "since", "until", "by", "outcome", "reason", "limit") from
+ * its argument.  Returns 0, 1 if name is not a filter option, or -1
+ * with errno EINVAL and a message in err.  The filter keeps pointers to
+ * endpoint and event arguments: they must outlive it.
+ */
+int select_option(struct select_filter *f, const char *name,
+    const char *arg, char *err, size_t errlen);
+
 /* Sort the ids for lookup; call once the filter is complete. */
 void select_prepare(struct select_filter *f);
 
@@ -154,6 +164,13 @@ int select_outcomes(struct select_set *set, const struct select_filter *f,
 
 /* Does a last attempt match one outcome word? */
 int select_outcome_match(const struct select_last *last, const char *word);
+
+/*
+ * Drop the items whose id is already on the queue (new/, cur/ or any
+ * later/ minute), so that importing the same archive twice queues each
+ * message once.  Returns how many were dropped, or -1.
+ */
+long select_drop_queued(struct spool *sp, struct select_set *set);
 
 /* Sort oldest (TIME, then id) first, then drop what is over the limit. */
 void select_finish(struct select_set *set, const struct select_filter *f);

@@ -65,6 +65,17 @@ util_warnx(const char *fmt, ...)
 }
 
 int
+util_fail(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(0, fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+int
 hook_exit_for_errno(int err)
 {
 	switch (err) {

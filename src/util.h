@@ -27,6 +27,13 @@ void util_warnx(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 
 /*
+ * util_warnx, then return status: for main()'s helpers, as in
+ * "return util_fail(HOOK_DATAERR, "bad URL: %s", err);".
+ */
+int util_fail(int status, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
  * Durations: a number with an optional unit, ms s m h d w, and sums such
  * as "1h30m".  A bare number is seconds.  Result in milliseconds.
  */

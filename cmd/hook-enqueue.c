@@ -39,7 +39,6 @@ static const char usage[] =
 #include <getopt.h>
 #include <inttypes.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,23 +104,6 @@ struct endpoints {
 };
 
 static int
-fail(int status, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int
-fail(int status, const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	util_warnx("%s", msg);
-	return status;
-}
-
-static int
 load_endpoints(struct spool *sp, struct endpoints *eps)
 {
 	char **names, err[256];
@@ -130,13 +112,13 @@ load_endpoints(struct spool *sp, struct endpoints *eps)
 	if (eps->loaded)
 		return HOOK_OK;
 	if (endpoint_list(sp, &names, &n) < 0)
-		return fail(hook_exit_for_errno(errno),
+		return util_fail(hook_exit_for_errno(errno),
 		    "cannot list endpoints in '%s/endpoints': %s", sp->path,
 		    strerror(errno));
 	eps->v = calloc(n ? n : 1, sizeof(*eps->v));
 	if (eps->v == NULL) {
 		endpoint_free_names(names, n);
-		return fail(HOOK_INTERNAL, "out of memory");
+		return util_fail(HOOK_INTERNAL, "out of memory");
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (endpoint_load(sp, names[i], &eps->v[eps->n], err,
@@ -176,7 +158,7 @@ destinations(struct spool *sp, const struct options *o, const char *event,
 			if (strcmp(eps->v[k].name, o->targets[i]) == 0)
 				break;
 		if (k == eps->n)
-			return fail(HOOK_DATAERR, "unknown endpoint '%s'",
+			return util_fail(HOOK_DATAERR, "unknown endpoint '%s'",
 			    o->targets[i]);
 		dests[(*ndests)++] = eps->v[k].name;
 	}
@@ -186,7 +168,7 @@ destinations(struct spool *sp, const struct options *o, const char *event,
 		if (endpoint_subscribes(&eps->v[k], event))
 			dests[(*ndests)++] = eps->v[k].name;
 	if (*ndests == 0)
-		return fail(HOOK_NO, "no endpoint subscribes to '%s'", event);
+		return util_fail(HOOK_NO, "no endpoint subscribes to '%s'", event);
 	return HOOK_OK;
 }
 
@@ -370,7 +352,7 @@ stage_event(struct spool *sp, const struct options *o,
 	if ((rc = destinations(sp, o, event, eps, dests, &ndests)) != 0)
 		return rc;
 	if (id && ndests > 1)
-		return fail(HOOK_USAGE, "an id names one message, but '%s' "
+		return util_fail(HOOK_USAGE, "an id names one message, but '%s' "
 		    "goes to %zu destinations", event, ndests);
 	for (size_t i = 0; i < ndests; i++) {
 		struct message m = {
@@ -387,11 +369,11 @@ stage_event(struct spool *sp, const struct options *o,
 		};
 
 		if (id == NULL && spool_new_id(idbuf, sizeof(idbuf), now) < 0)
-			return fail(HOOK_TEMPFAIL, "cannot make an id: %s",
+			return util_fail(HOOK_TEMPFAIL, "cannot make an id: %s",
 			    strerror(errno));
 		m.id = id ? id : idbuf;
 		if (stage(sp, b, &m, due ? due : now, sync_file) < 0)
-			return fail(hook_exit_for_errno(errno),
+			return util_fail(hook_exit_for_errno(errno),
 			    "cannot write '%s/tmp/%s': %s", sp->path, m.id,
 			    strerror(errno));
 	}
@@ -406,13 +388,13 @@ check_payload(const struct options *o, const char *payload, size_t len,
 	json_t *j;
 
 	if (len > o->max_size)
-		return fail(HOOK_DATAERR, "%spayload of %zu bytes is over the "
+		return util_fail(HOOK_DATAERR, "%spayload of %zu bytes is over the "
 		    "limit of %zu", where, len, o->max_size);
 	if (!message_is_json(o->content_type))
 		return HOOK_OK;
 	j = json_loadb(payload, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
 	if (j == NULL)
-		return fail(HOOK_DATAERR, "%spayload is not valid JSON: %s "
+		return util_fail(HOOK_DATAERR, "%spayload is not valid JSON: %s "
 		    "(column %d)", where, jerr.text, jerr.column);
 	json_decref(j);
 	return HOOK_OK;
@@ -504,11 +486,11 @@ read_payload(const struct options *o, char **buf, size_t *len)
 	if (o->data) {
 		*len = strlen(o->data);
 		*buf = strdup(o->data);
-		return *buf ? HOOK_OK : fail(HOOK_INTERNAL, "out of memory");
+		return *buf ? HOOK_OK : util_fail(HOOK_INTERNAL, "out of memory");
 	}
 	if (o->file && strcmp(o->file, "-") != 0 &&
 	    (fd = open(o->file, O_RDONLY | O_CLOEXEC)) < 0)
-		return fail(HOOK_DATAERR, "cannot open '%s': %s", o->file,
+		return util_fail(HOOK_DATAERR, "cannot open '%s': %s", o->file,
 		    strerror(errno));
 	if (util_read_all(fd, o->max_size, buf, len) < 0) {
 		int err = errno;
@@ -516,9 +498,9 @@ read_payload(const struct options *o, char **buf, size_t *len)
 		if (fd)
 			close(fd);
 		if (err == EFBIG)
-			return fail(HOOK_DATAERR, "payload is over the limit "
+			return util_fail(HOOK_DATAERR, "payload is over the limit "
 			    "of %zu bytes", o->max_size);
-		return fail(HOOK_IOERR, "cannot read '%s': %s",
+		return util_fail(HOOK_IOERR, "cannot read '%s': %s",
 		    o->file ? o->file : "standard input", strerror(err));
 	}
 	if (fd)
@@ -541,12 +523,12 @@ enqueue_one(struct spool *sp, const struct options *o)
 		goto out;
 	if (o->key) {
 		if ((lockfd = key_lock(sp)) < 0) {
-			rc = fail(hook_exit_for_errno(errno), "cannot lock "
+			rc = util_fail(hook_exit_for_errno(errno), "cannot lock "
 			    "'%s/keys': %s", sp->path, strerror(errno));
 			goto out;
 		}
 		if ((rc = key_lookup(sp, o)) != 0) {
-			rc = rc > 0 ? HOOK_OK : fail(hook_exit_for_errno(errno),
+			rc = rc > 0 ? HOOK_OK : util_fail(hook_exit_for_errno(errno),
 			    "cannot read key '%s': %s", o->key,
 			    strerror(errno));
 			goto out;
@@ -762,7 +744,7 @@ enqueue_batch(struct spool *sp, const struct options *o)
 
 	r.max = o->max_size + 65536;
 	if ((r.buf = malloc(r.cap)) == NULL)
-		return fail(HOOK_INTERNAL, "out of memory");
+		return util_fail(HOOK_INTERNAL, "out of memory");
 	for (;;) {
 		/* Flush when the batch is full or the input pauses. */
 		if (b.n > 0 && (b.n >= o->batch_size || !input_ready(&r))) {
@@ -776,9 +758,9 @@ enqueue_batch(struct spool *sp, const struct options *o)
 		lineno++;
 		snprintf(where, sizeof(where), "line %zu: ", lineno);
 		if (got < 0) {
-			rc = got == -2 ? fail(HOOK_DATAERR, "%sline is over the "
+			rc = got == -2 ? util_fail(HOOK_DATAERR, "%sline is over the "
 			    "limit of %zu bytes", where, r.max) :
-			    fail(HOOK_IOERR, "cannot read standard input: %s",
+			    util_fail(HOOK_IOERR, "cannot read standard input: %s",
 			    strerror(errno));
 			break;
 		}
@@ -865,22 +847,22 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'e':
 			if (!message_valid_event(optarg))
-				return fail(HOOK_DATAERR, "bad event type '%s': "
+				return util_fail(HOOK_DATAERR, "bad event type '%s': "
 				    "use 1 to %d of A-Z a-z 0-9 _ . : -",
 				    optarg, MESSAGE_EVENT_MAX);
 			o->event = optarg;
 			break;
 		case 't':
 			if (!util_valid_name(optarg, ENDPOINT_NAME_MAX))
-				return fail(HOOK_DATAERR, "bad endpoint name "
+				return util_fail(HOOK_DATAERR, "bad endpoint name "
 				    "'%s'", optarg);
 			if (o->ntargets == MAX_TARGETS)
-				return fail(HOOK_USAGE, "too many -t options");
+				return util_fail(HOOK_USAGE, "too many -t options");
 			o->targets[o->ntargets++] = optarg;
 			break;
 		case 'u':
 			if (endpoint_valid_url(optarg, err, sizeof(err)) < 0)
-				return fail(HOOK_DATAERR, "bad URL: %s", err);
+				return util_fail(HOOK_DATAERR, "bad URL: %s", err);
 			o->url = optarg;
 			break;
 		case OPT_DATA:
@@ -892,26 +874,26 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'c':
 			if (strpbrk(optarg, "\r\n") || *optarg == '\0' ||
 			    strlen(optarg) > 256)
-				return fail(HOOK_DATAERR, "bad content type");
+				return util_fail(HOOK_DATAERR, "bad content type");
 			o->content_type = optarg;
 			break;
 		case 'H':
 			if (endpoint_valid_header(optarg, err, sizeof(err)) < 0)
-				return fail(HOOK_DATAERR, "bad header: %s", err);
+				return util_fail(HOOK_DATAERR, "bad header: %s", err);
 			if (o->nheaders == MAX_HEADERS)
-				return fail(HOOK_USAGE, "too many -H options");
+				return util_fail(HOOK_USAGE, "too many -H options");
 			o->headers[o->nheaders++] = optarg;
 			break;
 		case OPT_ID:
 			if (!spool_valid_id(optarg))
-				return fail(HOOK_DATAERR, "bad id '%s': use 1 to "
+				return util_fail(HOOK_DATAERR, "bad id '%s': use 1 to "
 				    "%d of A-Z a-z 0-9 _ . -, not starting "
 				    "with '.'", optarg, SPOOL_ID_MAX);
 			o->id = optarg;
 			break;
 		case 'k':
 			if (!util_valid_name(optarg, KEY_MAX))
-				return fail(HOOK_DATAERR, "bad key '%s': use 1 "
+				return util_fail(HOOK_DATAERR, "bad key '%s': use 1 "
 				    "to %d of A-Z a-z 0-9 _ . -, not starting "
 				    "with '.'", optarg, KEY_MAX);
 			o->key = optarg;
@@ -919,18 +901,18 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_KEY_WINDOW:
 			if (util_parse_duration_ms(optarg,
 			    &o->key_window_ms) < 0)
-				return fail(HOOK_USAGE, "bad duration '%s'",
+				return util_fail(HOOK_USAGE, "bad duration '%s'",
 				    optarg);
 			break;
 		case OPT_AT:
 		case OPT_DELAY:
 			if (has_time++)
-				return fail(HOOK_USAGE, "--at and --delay "
+				return util_fail(HOOK_USAGE, "--at and --delay "
 				    "exclude each other");
 			if (c == OPT_AT ? util_parse_time_ms(optarg,
 			    util_now_ms(), &o->due_ms) < 0 :
 			    util_parse_duration_ms(optarg, &ms) < 0)
-				return fail(HOOK_USAGE, "bad %s '%s'",
+				return util_fail(HOOK_USAGE, "bad %s '%s'",
 				    c == OPT_AT ? "time" : "duration", optarg);
 			if (c == OPT_DELAY)
 				o->due_ms = util_now_ms() + ms;
@@ -938,7 +920,7 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_MAX_SIZE:
 			if (util_parse_size(optarg, &o->max_size) < 0 ||
 			    o->max_size > MESSAGE_BODY_MAX)
-				return fail(HOOK_USAGE, "bad size '%s' (at most "
+				return util_fail(HOOK_USAGE, "bad size '%s' (at most "
 				    "256M)", optarg);
 			break;
 		case OPT_BATCH:
@@ -947,7 +929,7 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_BATCH_SIZE:
 			o->batch_size = (size_t)strtoul(optarg, NULL, 10);
 			if (o->batch_size == 0)
-				return fail(HOOK_USAGE, "bad batch size '%s'",
+				return util_fail(HOOK_USAGE, "bad batch size '%s'",
 				    optarg);
 			break;
 		case OPT_JSON:
@@ -965,14 +947,14 @@ parse_options(int argc, char **argv, struct options *o)
 		}
 	}
 	if (optind < argc)
-		return fail(HOOK_USAGE, "unexpected argument '%s'",
+		return util_fail(HOOK_USAGE, "unexpected argument '%s'",
 		    argv[optind]);
 	if (!o->batch && o->event == NULL)
-		return fail(HOOK_USAGE, "an event type (-e TYPE) is needed");
+		return util_fail(HOOK_USAGE, "an event type (-e TYPE) is needed");
 	if (o->data && o->file)
-		return fail(HOOK_USAGE, "--data and -f exclude each other");
+		return util_fail(HOOK_USAGE, "--data and -f exclude each other");
 	if (o->batch && (o->data || o->file || o->key || o->id))
-		return fail(HOOK_USAGE, "--batch reads standard input and "
+		return util_fail(HOOK_USAGE, "--batch reads standard input and "
 		    "takes neither --data, -f, --key nor --id");
 	return HOOK_OK;
 }
@@ -988,7 +970,7 @@ main(int argc, char **argv)
 	if ((rc = parse_options(argc, argv, &o)) != HOOK_OK)
 		return rc;
 	if (spool_open(&sp, o.spool, 1) < 0)
-		return fail(hook_exit_for_errno(errno),
+		return util_fail(hook_exit_for_errno(errno),
 		    "cannot open spool '%s': %s", o.spool ? o.spool :
 		    "(default)", strerror(errno));
 
@@ -996,6 +978,6 @@ main(int argc, char **argv)
 
 	spool_close(&sp);
 	if (fflush(stdout) != 0 || ferror(stdout))
-		return fail(HOOK_IOERR, "cannot write standard output");
+		return util_fail(HOOK_IOERR, "cannot write standard output");
 	return rc;
 }

@@ -651,6 +651,13 @@ dispatch(struct sender *s)
 	for (size_t i = 0; i < s->npark; i++) {
 		struct job *jb = s->park[i];
 
+		if (jb->t && !jb->forced && breaker_gate(&jb->t->br,
+		    &breaker_policy, util_now_ms() / 1000) == BREAKER_OPEN) {
+			/* Opened while this waited: it stays where it lies. */
+			jb->t->parked--;
+			job_free(jb);
+			continue;
+		}
 		if (stopping || !can_start(s, jb, mono)) {
 			s->park[keep++] = jb;
 			continue;

@@ -168,7 +168,8 @@ destinations(struct spool *sp, const struct options *o, const char *event,
 		if (endpoint_subscribes(&eps->v[k], event))
 			dests[(*ndests)++] = eps->v[k].name;
 	if (*ndests == 0)
-		return util_fail(HOOK_NO, "no endpoint subscribes to '%s'", event);
+		return util_fail(HOOK_NO,
+		    "no endpoint subscribes to '%s'", event);
 	return HOOK_OK;
 }
 
@@ -352,7 +353,8 @@ stage_event(struct spool *sp, const struct options *o,
 	if ((rc = destinations(sp, o, event, eps, dests, &ndests)) != 0)
 		return rc;
 	if (id && ndests > 1)
-		return util_fail(HOOK_USAGE, "an id names one message, but '%s' "
+		return util_fail(HOOK_USAGE,
+		    "an id names one message, but '%s' "
 		    "goes to %zu destinations", event, ndests);
 	for (size_t i = 0; i < ndests; i++) {
 		struct message m = {
@@ -388,13 +390,15 @@ check_payload(const struct options *o, const char *payload, size_t len,
 	json_t *j;
 
 	if (len > o->max_size)
-		return util_fail(HOOK_DATAERR, "%spayload of %zu bytes is over the "
+		return util_fail(HOOK_DATAERR,
+		    "%spayload of %zu bytes is over the "
 		    "limit of %zu", where, len, o->max_size);
 	if (!message_is_json(o->content_type))
 		return HOOK_OK;
 	j = json_loadb(payload, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
 	if (j == NULL)
-		return util_fail(HOOK_DATAERR, "%spayload is not valid JSON: %s "
+		return util_fail(HOOK_DATAERR,
+		    "%spayload is not valid JSON: %s "
 		    "(column %d)", where, jerr.text, jerr.column);
 	json_decref(j);
 	return HOOK_OK;
@@ -486,7 +490,8 @@ read_payload(const struct options *o, char **buf, size_t *len)
 	if (o->data) {
 		*len = strlen(o->data);
 		*buf = strdup(o->data);
-		return *buf ? HOOK_OK : util_fail(HOOK_INTERNAL, "out of memory");
+		return *buf ? HOOK_OK : util_fail(HOOK_INTERNAL,
+		    "out of memory");
 	}
 	if (o->file && strcmp(o->file, "-") != 0 &&
 	    (fd = open(o->file, O_RDONLY | O_CLOEXEC)) < 0)
@@ -498,7 +503,8 @@ read_payload(const struct options *o, char **buf, size_t *len)
 		if (fd)
 			close(fd);
 		if (err == EFBIG)
-			return util_fail(HOOK_DATAERR, "payload is over the limit "
+			return util_fail(HOOK_DATAERR,
+			    "payload is over the limit "
 			    "of %zu bytes", o->max_size);
 		return util_fail(HOOK_IOERR, "cannot read '%s': %s",
 		    o->file ? o->file : "standard input", strerror(err));
@@ -523,12 +529,17 @@ enqueue_one(struct spool *sp, const struct options *o)
 		goto out;
 	if (o->key) {
 		if ((lockfd = key_lock(sp)) < 0) {
-			rc = util_fail(hook_exit_for_errno(errno), "cannot lock "
-			    "'%s/keys': %s", sp->path, strerror(errno));
+			rc = util_fail(hook_exit_for_errno(errno),
+			    "cannot lock '%s/keys': %s", sp->path,
+			    strerror(errno));
 			goto out;
 		}
-		if ((rc = key_lookup(sp, o)) != 0) {
-			rc = rc > 0 ? HOOK_OK : util_fail(hook_exit_for_errno(errno),
+		if ((rc = key_lookup(sp, o)) > 0) {
+			rc = HOOK_OK;	/* a known key: its ids are printed */
+			goto out;
+		}
+		if (rc < 0) {
+			rc = util_fail(hook_exit_for_errno(errno),
 			    "cannot read key '%s': %s", o->key,
 			    strerror(errno));
 			goto out;
@@ -686,8 +697,8 @@ stage_envelope(struct spool *sp, const struct options *o,
 		if (json_object_get(j, "endpoint") == NULL)
 			lo.ntargets = 0;
 	}
-	if ((v = json_object_get(j, "id")) != NULL &&
-	    (!json_is_string(v) || !spool_valid_id(id = json_string_value(v)))) {
+	if ((v = json_object_get(j, "id")) != NULL && (!json_is_string(v) ||
+	    !spool_valid_id(id = json_string_value(v)))) {
 		util_warnx("%sbad \"id\"", where);
 		goto out;
 	}
@@ -758,9 +769,11 @@ enqueue_batch(struct spool *sp, const struct options *o)
 		lineno++;
 		snprintf(where, sizeof(where), "line %zu: ", lineno);
 		if (got < 0) {
-			rc = got == -2 ? util_fail(HOOK_DATAERR, "%sline is over the "
+			rc = got == -2 ? util_fail(HOOK_DATAERR,
+			    "%sline is over the "
 			    "limit of %zu bytes", where, r.max) :
-			    util_fail(HOOK_IOERR, "cannot read standard input: %s",
+			    util_fail(HOOK_IOERR,
+			    "cannot read standard input: %s",
 			    strerror(errno));
 			break;
 		}
@@ -771,8 +784,8 @@ enqueue_batch(struct spool *sp, const struct options *o)
 		if (o->event) {
 			rc = check_payload(o, line, len, where);
 			if (rc == HOOK_OK)
-				rc = stage_event(sp, o, &eps, &b, o->event, NULL,
-				    o->headers, o->nheaders, line, len,
+				rc = stage_event(sp, o, &eps, &b, o->event,
+				    NULL, o->headers, o->nheaders, line, len,
 				    o->due_ms, 0);
 		} else {
 			rc = stage_envelope(sp, o, &eps, &b, line, len, where);
@@ -783,8 +796,8 @@ enqueue_batch(struct spool *sp, const struct options *o)
 
 			if (crc != HOOK_OK)
 				rc = crc;
-			util_warnx("stopped at line %zu; lines after it were not "
-			    "read", lineno);
+			util_warnx("stopped at line %zu; lines after it "
+			    "were not read", lineno);
 			break;
 		}
 	}
@@ -847,22 +860,26 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'e':
 			if (!message_valid_event(optarg))
-				return util_fail(HOOK_DATAERR, "bad event type '%s': "
+				return util_fail(HOOK_DATAERR,
+				    "bad event type '%s': "
 				    "use 1 to %d of A-Z a-z 0-9 _ . : -",
 				    optarg, MESSAGE_EVENT_MAX);
 			o->event = optarg;
 			break;
 		case 't':
 			if (!util_valid_name(optarg, ENDPOINT_NAME_MAX))
-				return util_fail(HOOK_DATAERR, "bad endpoint name "
+				return util_fail(HOOK_DATAERR,
+				    "bad endpoint name "
 				    "'%s'", optarg);
 			if (o->ntargets == MAX_TARGETS)
-				return util_fail(HOOK_USAGE, "too many -t options");
+				return util_fail(HOOK_USAGE,
+				    "too many -t options");
 			o->targets[o->ntargets++] = optarg;
 			break;
 		case 'u':
 			if (endpoint_valid_url(optarg, err, sizeof(err)) < 0)
-				return util_fail(HOOK_DATAERR, "bad URL: %s", err);
+				return util_fail(HOOK_DATAERR,
+				    "bad URL: %s", err);
 			o->url = optarg;
 			break;
 		case OPT_DATA:
@@ -874,26 +891,31 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'c':
 			if (strpbrk(optarg, "\r\n") || *optarg == '\0' ||
 			    strlen(optarg) > 256)
-				return util_fail(HOOK_DATAERR, "bad content type");
+				return util_fail(HOOK_DATAERR,
+				    "bad content type");
 			o->content_type = optarg;
 			break;
 		case 'H':
 			if (endpoint_valid_header(optarg, err, sizeof(err)) < 0)
-				return util_fail(HOOK_DATAERR, "bad header: %s", err);
+				return util_fail(HOOK_DATAERR,
+				    "bad header: %s", err);
 			if (o->nheaders == MAX_HEADERS)
-				return util_fail(HOOK_USAGE, "too many -H options");
+				return util_fail(HOOK_USAGE,
+				    "too many -H options");
 			o->headers[o->nheaders++] = optarg;
 			break;
 		case OPT_ID:
 			if (!spool_valid_id(optarg))
-				return util_fail(HOOK_DATAERR, "bad id '%s': use 1 to "
+				return util_fail(HOOK_DATAERR,
+				    "bad id '%s': use 1 to "
 				    "%d of A-Z a-z 0-9 _ . -, not starting "
 				    "with '.'", optarg, SPOOL_ID_MAX);
 			o->id = optarg;
 			break;
 		case 'k':
 			if (!util_valid_name(optarg, KEY_MAX))
-				return util_fail(HOOK_DATAERR, "bad key '%s': use 1 "
+				return util_fail(HOOK_DATAERR,
+				    "bad key '%s': use 1 "
 				    "to %d of A-Z a-z 0-9 _ . -, not starting "
 				    "with '.'", optarg, KEY_MAX);
 			o->key = optarg;
@@ -901,7 +923,8 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_KEY_WINDOW:
 			if (util_parse_duration_ms(optarg,
 			    &o->key_window_ms) < 0)
-				return util_fail(HOOK_USAGE, "bad duration '%s'",
+				return util_fail(HOOK_USAGE,
+				    "bad duration '%s'",
 				    optarg);
 			break;
 		case OPT_AT:
@@ -920,7 +943,8 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_MAX_SIZE:
 			if (util_parse_size(optarg, &o->max_size) < 0 ||
 			    o->max_size > MESSAGE_BODY_MAX)
-				return util_fail(HOOK_USAGE, "bad size '%s' (at most "
+				return util_fail(HOOK_USAGE,
+				    "bad size '%s' (at most "
 				    "256M)", optarg);
 			break;
 		case OPT_BATCH:
@@ -929,7 +953,8 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_BATCH_SIZE:
 			o->batch_size = (size_t)strtoul(optarg, NULL, 10);
 			if (o->batch_size == 0)
-				return util_fail(HOOK_USAGE, "bad batch size '%s'",
+				return util_fail(HOOK_USAGE,
+				    "bad batch size '%s'",
 				    optarg);
 			break;
 		case OPT_JSON:
@@ -950,9 +975,11 @@ parse_options(int argc, char **argv, struct options *o)
 		return util_fail(HOOK_USAGE, "unexpected argument '%s'",
 		    argv[optind]);
 	if (!o->batch && o->event == NULL)
-		return util_fail(HOOK_USAGE, "an event type (-e TYPE) is needed");
+		return util_fail(HOOK_USAGE,
+		    "an event type (-e TYPE) is needed");
 	if (o->data && o->file)
-		return util_fail(HOOK_USAGE, "--data and -f exclude each other");
+		return util_fail(HOOK_USAGE,
+		    "--data and -f exclude each other");
 	if (o->batch && (o->data || o->file || o->key || o->id))
 		return util_fail(HOOK_USAGE, "--batch reads standard input and "
 		    "takes neither --data, -f, --key nor --id");

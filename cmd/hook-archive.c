@@ -510,7 +510,7 @@ retain(struct spool *sp, const struct options *o)
 	f.by_attempt = 1;
 	f.has_until = 1;
 	f.until_ms = cut;
-	if (make_archive_dir(sp) < 0)
+	if (!o->dry_run && make_archive_dir(sp) < 0)
 		return fail(hook_exit_for_errno(errno), "cannot make '%s/"
 		    "archive': %s", sp->path, strerror(errno));
 	if (!o->dry_run && (rc = lock_archive(sp, &lockfd)) != HOOK_OK)

@@ -197,8 +197,8 @@ choose_from_file(struct spool *sp, const struct options *o,
 		    "nothing was imported", o->from, err);
 		goto out;
 	}
-	if (o->filter.noutcomes > 0 && select_outcomes(set, &o->filter,
-	    select_days_reader, &days) < 0)
+	if ((o->filter.noutcomes > 0 || o->dry_run) && select_outcomes(set,
+	    &o->filter, select_days_reader, &days) < 0)
 		rc = fail(HOOK_INTERNAL, "cannot read the archive's journal: "
 		    "%s", strerror(errno));
 

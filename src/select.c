@@ -720,7 +720,7 @@ take_member(const char *member, char *data, size_t len,
 	file = slash + 1;
 
 	if (strcmp(state, "journal") == 0) {
-		if (f->noutcomes == 0)
+		if (f->noutcomes == 0 && !f->want_message)
 			return 0;
 		if ((r = keep_day(days, file, data, len)) < 0)
 			snprintf(err, errlen, "out of memory");

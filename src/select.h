@@ -134,7 +134,7 @@ struct arc_reader;
  * Read a whole archive: every message member (dead/NAME, done/NAME) is
  * decoded, whether or not it is selected, and the selected ones are
  * added to set with their bytes; journal/DAY.jsonl members go to days
- * if the filter has outcomes.  Any other member, a message that does not
+ * if the filter has outcomes or wants messages listed.  Any other member, a message that does not
  * decode, or a damaged archive fails the whole read (-1, errno EBADMSG,
  * err saying which member and why); the set may then hold some items,
  * which the caller frees without using.

@@ -11,7 +11,8 @@
  * object, is refused with -1.  It reads only the len bytes given (no NUL
  * is needed), never allocates, and terminates on any input: it may be
  * handed anything.  It does not check that strings are valid UTF-8, and
- * an integer too large for 64 bits is a number that jscan_int() refuses.
+ * a number out of range (past 64 bits for jscan_int(), past a double
+ * for jansson) is still a number here.
  *
  * Values point into the caller's line, which must outlive them.
  */

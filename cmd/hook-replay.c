@@ -186,8 +186,8 @@ choose_from_file(struct spool *sp, const struct options *o,
 		return fail(hook_exit_for_errno(errno), "cannot open '%s': %s",
 		    o->from, strerror(errno));
 	if ((r = arc_open(fd, err, sizeof(err))) == NULL) {
-		rc = fail(HOOK_DATAERR, "cannot read archive '%s': %s",
-		    o->from, err);
+		rc = fail(HOOK_DATAERR, "refusing archive '%s': %s; nothing "
+		    "was imported", o->from, err);
 		goto out;
 	}
 	if (select_read_archive(r, &o->filter, set, &days, err,

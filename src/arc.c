@@ -208,7 +208,9 @@ arc_open(int fd, char *err, size_t errlen)
 	archive_read_support_filter_all(r->a);
 	archive_read_support_format_all(r->a);
 	if (archive_read_open_fd(r->a, fd, 64 * 1024) != ARCHIVE_OK) {
-		fail(err, errlen, EBADMSG, "not a readable archive", r->a);
+		fail(err, errlen, EBADMSG, archive_error_string(r->a) ?
+		    "not a readable archive" : "not a readable archive "
+		    "(damaged, cut short, or of an unknown format)", r->a);
 		archive_read_free(r->a);
 		free(r);
 		return NULL;

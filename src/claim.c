@@ -78,7 +78,8 @@ list_buckets(struct claim_scan *s)
 		s->buckets[s->nbuckets++] = b;
 	}
 	closedir(d);
-	qsort(s->buckets, s->nbuckets, sizeof(*s->buckets), cmp_i64);
+	if (s->nbuckets > 1)
+		qsort(s->buckets, s->nbuckets, sizeof(*s->buckets), cmp_i64);
 	return 0;
 }
 

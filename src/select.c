@@ -655,7 +655,8 @@ cmp_item_time(const void *a, const void *b)
 void
 select_finish(struct select_set *set, const struct select_filter *f)
 {
-	qsort(set->v, set->n, sizeof(*set->v), cmp_item_time);
+	if (set->n > 1)
+		qsort(set->v, set->n, sizeof(*set->v), cmp_item_time);
 	if (f->limit > 0)
 		while (set->n > f->limit)
 			item_release(&set->v[--set->n]);

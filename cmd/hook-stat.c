@@ -189,7 +189,7 @@ static const char *const hue_on[] = {
 
 struct table {
 	size_t ncols, nrows, cap;
-	unsigned left;		/* columns aligned left, as bits; 1 always */
+	unsigned left;		/* bit c: column c aligned left */
 	char (*cell)[TABLE_COLS][CELL_LEN];
 	enum hue (*hue)[TABLE_COLS];
 };
@@ -626,10 +626,12 @@ figures_json(const struct stat_figures *s, double seconds)
 	json_object_set_new(o, "failed", json_integer((json_int_t)s->failed));
 	json_object_set_new(o, "retry", json_integer((json_int_t)s->retry));
 	json_object_set_new(o, "dead", json_integer((json_int_t)s->dead));
-	for (int c = JC_3XX; c < JC_COUNT; c++)
-		json_object_set_new(cls, journal_class_name((enum
-		    journal_class)c), json_integer((json_int_t)
-		    s->failed_by_class[c]));
+	for (int c = JC_3XX; c < JC_COUNT; c++) {
+		enum journal_read_class jc = (enum journal_read_class)c;
+
+		json_object_set_new(cls, journal_read_class_name(jc),
+		    json_integer((json_int_t)s->failed_by_class[c]));
+	}
 	json_object_set_new(o, "failed_by_class", cls);
 	json_object_set_new(o, "retry_rate", json_real(s->attempts ?
 	    (double)s->retry / (double)s->attempts : 0));
@@ -982,7 +984,7 @@ prom_window(FILE *f, const struct report *r)
 		for (int c = JC_3XX; c < JC_COUNT; c++)
 			prom_endpoint_value(f, "window_failures",
 			    w->endpoint_names.name[r->ep_order[k]], "class",
-			    journal_class_name((enum journal_class)c),
+			    journal_read_class_name((enum journal_read_class)c),
 			    (double)s->failed_by_class[c]);
 	}
 	prom_head(f, "window_latency_seconds", "summary",
@@ -1101,7 +1103,7 @@ run_check(FILE *f, const struct options *o, const struct stat_queue *q)
 #define TEXT_SHOWN 200
 
 struct seen_attempt {
-	struct journal_attempt a;
+	struct journal_read_attempt a;
 	char detail[TEXT_SHOWN + 1];
 	char response[TEXT_SHOWN + 1];
 	char url[TEXT_SHOWN + 1];
@@ -1151,7 +1153,7 @@ static void
 follow_line(void *ctx, const char *line, size_t len)
 {
 	struct follow *fw = ctx;
-	struct journal_attempt a;
+	struct journal_read_attempt a;
 	struct seen_attempt *s;
 	int r;
 
@@ -1211,35 +1213,35 @@ struct found {
 };
 
 static void
-print_message_table(FILE *f, const struct options *o, const struct found *fd,
+print_message_table(FILE *f, const struct options *o, const struct found *found,
     const struct follow *fw, int color)
 {
-	const struct message *m = &fd->m;
+	const struct message *m = &found->m;
 	char when[40], rel[24];
 	int64_t now = o->now_ms / 1000;
 
 	fprintf(f, "%-10s%s\n", "message", o->id);
-	if (fd->in_spool) {
+	if (found->in_spool) {
 		fprintf(f, "%-10s%s (%s/%s:%u:%" PRId64 "%s%s)\n", "state",
-		    stat_state_name(fd->state), fd->dir, fd->name.id,
-		    fd->name.attempts, fd->name.time,
-		    fd->name.reason[0] ? ":" : "", fd->name.reason);
-		fprintf(f, "%-10s%u\n", "attempts", fd->name.attempts);
-		fmt_time(fd->name.time, when, sizeof(when));
-		fmt_secs(fd->name.time - now, rel, sizeof(rel));
-		if (fd->state == SS_NEW || fd->state == SS_LATER ||
-		    fd->state == SS_CUR)
+		    stat_state_name(found->state), found->dir, found->name.id,
+		    found->name.attempts, found->name.time,
+		    found->name.reason[0] ? ":" : "", found->name.reason);
+		fprintf(f, "%-10s%u\n", "attempts", found->name.attempts);
+		fmt_time(found->name.time, when, sizeof(when));
+		fmt_secs(found->name.time - now, rel, sizeof(rel));
+		if (found->state == SS_NEW || found->state == SS_LATER ||
+		    found->state == SS_CUR)
 			fprintf(f, "%-10s%s (%s%s)\n", "due", when,
-			    fd->name.time > now ? "in " : "",
-			    fd->name.time > now ? rel : "now");
+			    found->name.time > now ? "in " : "",
+			    found->name.time > now ? rel : "now");
 		else
 			fprintf(f, "%-10s%s\n", "since", when);
-		if (fd->name.reason[0])
-			fprintf(f, "%-10s%s\n", "reason", fd->name.reason);
+		if (found->name.reason[0])
+			fprintf(f, "%-10s%s\n", "reason", found->name.reason);
 	} else {
 		fprintf(f, "%-10s%s\n", "state", "not in the spool");
 	}
-	if (fd->loaded) {
+	if (found->loaded) {
 		util_format_time(m->created_ms, when, sizeof(when));
 		fprintf(f, "%-10s%s\n", "created", when);
 		fprintf(f, "%-10s%s\n", "event", m->event);
@@ -1263,8 +1265,8 @@ print_message_table(FILE *f, const struct options *o, const struct found *fd,
 			    m->headers[i]);
 		for (size_t i = 0; i < m->nmeta; i++)
 			fprintf(f, "%-10s%s\n", i ? "" : "meta", m->meta[i]);
-	} else if (fd->in_spool) {
-		fprintf(f, "%-10scannot read: %s\n", "file", fd->why);
+	} else if (found->in_spool) {
+		fprintf(f, "%-10scannot read: %s\n", "file", found->why);
 	}
 
 	if (fw->n == 0) {
@@ -1278,7 +1280,7 @@ print_message_table(FILE *f, const struct options *o, const struct found *fd,
 		table_row(&t, "#", "START", "TOOK", "STATUS", "CLASS",
 		    "OUTCOME", "NEXT DUE OR REASON");
 		for (size_t i = 0; i < fw->n; i++) {
-			const struct journal_attempt *a = &fw->v[i].a;
+			const struct journal_read_attempt *a = &fw->v[i].a;
 			char num[16], start[40], took[24], status[24],
 			    next[80];
 
@@ -1331,29 +1333,29 @@ str_or_null(const char *s)
 
 static void
 print_message_json(FILE *f, const struct options *o,
-    const struct found *fd, const struct follow *fw)
+    const struct found *found, const struct follow *fw)
 {
 	json_t *root = json_object(), *atts = json_array();
-	const struct message *m = &fd->m;
+	const struct message *m = &found->m;
 
 	json_object_set_new(root, "id", json_string(o->id));
-	json_object_set_new(root, "state", fd->in_spool ?
-	    json_string(stat_state_name(fd->state)) : json_null());
-	if (fd->in_spool) {
-		int pending = fd->state == SS_NEW || fd->state == SS_LATER ||
-		    fd->state == SS_CUR;
+	json_object_set_new(root, "state", found->in_spool ?
+	    json_string(stat_state_name(found->state)) : json_null());
+	if (found->in_spool) {
+		int pending = found->state == SS_NEW || found->state == SS_LATER ||
+		    found->state == SS_CUR;
 
-		json_object_set_new(root, "dir", json_string(fd->dir));
+		json_object_set_new(root, "dir", json_string(found->dir));
 		json_object_set_new(root, "attempts", json_integer(
-		    fd->name.attempts));
+		    found->name.attempts));
 		json_object_set_new(root, "due", pending ?
-		    json_integer(fd->name.time) : json_null());
+		    json_integer(found->name.time) : json_null());
 		json_object_set_new(root, "since", pending ? json_null() :
-		    json_integer(fd->name.time));
+		    json_integer(found->name.time));
 		json_object_set_new(root, "reason", str_or_null(
-		    fd->name.reason));
+		    found->name.reason));
 	}
-	if (fd->loaded) {
+	if (found->loaded) {
 		json_t *msg = json_object(), *h = json_array(),
 		    *meta = json_object();
 
@@ -1393,9 +1395,9 @@ print_message_json(FILE *f, const struct options *o,
 		json_object_set_new(root, "message", msg);
 	} else {
 		json_object_set_new(root, "message", json_null());
-		if (fd->in_spool)
+		if (found->in_spool)
 			json_object_set_new(root, "unreadable", json_string(
-			    fd->why));
+			    found->why));
 	}
 	for (size_t i = 0; i < fw->n; i++) {
 		const struct seen_attempt *s = &fw->v[i];
@@ -1436,28 +1438,29 @@ show_message(FILE *f, struct spool *sp, const struct options *o, int color)
 {
 	struct follow fw = { .id = o->id, .idlen = strlen(o->id) };
 	struct journal_read_counts counts = { 0 };
-	struct found fd = { 0 };
+	struct found found = { 0 };
 	int64_t from = 0;
 	int jfd, rc = HOOK_OK;
 
-	if (stat_queue_find(sp, o->id, &fd.state, fd.dir, sizeof(fd.dir),
-	    &fd.name) == 0) {
+	if (stat_queue_find(sp, o->id, &found.state, found.dir, sizeof(found.dir),
+	    &found.name) == 0) {
 		char path[SPOOL_NAME_MAX + 80];
 
-		fd.in_spool = 1;
+		found.in_spool = 1;
 		snprintf(path, sizeof(path), "%s/%s:%u:%" PRId64 "%s%s",
-		    fd.dir, fd.name.id, fd.name.attempts, fd.name.time,
-		    fd.name.reason[0] ? ":" : "", fd.name.reason);
-		if (message_load(sp->fd, path, &fd.m, fd.why,
-		    sizeof(fd.why)) == 0)
-			fd.loaded = 1;
+		    found.dir, found.name.id, found.name.attempts, found.name.time,
+		    found.name.reason[0] ? ":" : "", found.name.reason);
+		if (message_load(sp->fd, path, &found.m, found.why,
+		    sizeof(found.why)) == 0)
+			found.loaded = 1;
 		else if (errno != EBADMSG)
-			snprintf(fd.why, sizeof(fd.why), "%s", strerror(errno));
+			copy_text(found.why, sizeof(found.why),
+			    strerror(errno));
 	}
 
 	/* Attempts start after creation; a day's margin for clocks. */
-	if (fd.loaded)
-		from = fd.m.created_ms - 86400 * 1000LL;
+	if (found.loaded)
+		from = found.m.created_ms - 86400 * 1000LL;
 	else if (id_time_ms(o->id))
 		from = id_time_ms(o->id) - 86400 * 1000LL;
 	jfd = openat(sp->fd, "journal", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -1470,16 +1473,16 @@ show_message(FILE *f, struct spool *sp, const struct options *o, int color)
 	if (fw.oom)
 		util_warnx("out of memory: not every attempt is shown");
 
-	if (!fd.in_spool && fw.n == 0) {
+	if (!found.in_spool && fw.n == 0) {
 		rc = fail(HOOK_NO, "no message '%s' in the spool or the "
 		    "journal", o->id);
 	} else if (o->form == FORM_JSON) {
-		print_message_json(f, o, &fd, &fw);
+		print_message_json(f, o, &found, &fw);
 	} else {
-		print_message_table(f, o, &fd, &fw, color);
+		print_message_table(f, o, &found, &fw, color);
 	}
-	if (fd.loaded)
-		message_free(&fd.m);
+	if (found.loaded)
+		message_free(&found.m);
 	free(fw.v);
 	return rc;
 }

@@ -124,11 +124,11 @@ journal_read_file(int dirfd, const char *path, journal_line_fn *fn,
 		}
 		memmove(buf, buf + off, have - off);
 		have -= off;
-		if (have >= JOURNAL_LINE_MAX) {
-			/* Too long to be ours: pass a cut piece, drop the rest. */
+		if (have >= JOURNAL_READ_LINE_MAX) {
+			/* Too long to be ours: pass a piece, drop the rest. */
 			if (!skipping) {
 				counts->lines++;
-				fn(ctx, buf, JOURNAL_LINE_MAX);
+				fn(ctx, buf, JOURNAL_READ_LINE_MAX);
 			}
 			skipping = 1;
 			have = 0;
@@ -213,7 +213,7 @@ static const char *const class_names[JC_COUNT] = {
 };
 
 const char *
-journal_class_name(enum journal_class c)
+journal_read_class_name(enum journal_read_class c)
 {
 	return c < JC_COUNT ? class_names[c] : "other";
 }
@@ -240,7 +240,7 @@ copy_string(const struct jscan_value *v, char *buf, size_t size)
 
 int
 journal_read_attempt(const char *line, size_t len,
-    struct journal_attempt *a)
+    struct journal_read_attempt *a)
 {
 	struct jscan_value v[F_COUNT];
 	int64_t n;
@@ -268,7 +268,7 @@ journal_read_attempt(const char *line, size_t len,
 	a->cls = JC_OTHER;
 	for (int c = 0; c < JC_OTHER; c++)
 		if (strcmp(a->class_name, class_names[c]) == 0)
-			a->cls = (enum journal_class)c;
+			a->cls = (enum journal_read_class)c;
 	if (jscan_string_is(&v[F_OUTCOME], "delivered"))
 		a->outcome = JO_DELIVERED;
 	else if (jscan_string_is(&v[F_OUTCOME], "retry"))

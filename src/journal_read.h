@@ -13,10 +13,10 @@
  * handed to the same callback, which is the point of the split.  It
  * returns -1 with errno only if the journal directory cannot be read; a
  * day file that cannot be opened or read is counted in files_failed and
- * skipped.  Lines longer than JOURNAL_LINE_MAX are passed on cut short,
+ * skipped.  Lines longer than JOURNAL_READ_LINE_MAX are passed on cut short,
  * so that the parser refuses them as damaged.
  *
- * journal_read_attempt() fills a struct journal_attempt whose strings
+ * journal_read_attempt() fills a struct journal_read_attempt whose strings
  * are copies (bounded, NUL-terminated) except url, detail and response,
  * which point into the line and are raw JSON string contents.
  */
@@ -28,7 +28,7 @@
 
 #include "jscan.h"
 
-#define JOURNAL_LINE_MAX (1024 * 1024)
+#define JOURNAL_READ_LINE_MAX (1024 * 1024)
 
 typedef void journal_line_fn(void *ctx, const char *line, size_t len);
 
@@ -51,13 +51,13 @@ int journal_read_file(int dirfd, const char *path, journal_line_fn *fn,
     void *ctx, struct journal_read_counts *counts);
 
 /* Failure classes, in the order reports list them. */
-enum journal_class {
+enum journal_read_class {
 	JC_2XX, JC_3XX, JC_4XX, JC_5XX, JC_TIMEOUT, JC_CONNECT, JC_TLS,
 	JC_NETWORK, JC_OTHER, JC_COUNT
 };
-enum journal_outcome { JO_DELIVERED, JO_RETRY, JO_DEAD, JO_OTHER };
+enum journal_read_outcome { JO_DELIVERED, JO_RETRY, JO_DEAD, JO_OTHER };
 
-struct journal_attempt {
+struct journal_read_attempt {
 	char id[65];
 	char endpoint[65];	/* "" for an ad-hoc URL (null) */
 	char event[129];
@@ -69,8 +69,8 @@ struct journal_attempt {
 	int64_t duration_ms;	/* -1 if absent */
 	int status;		/* 0 if null or absent */
 	int64_t next_due;	/* 0 if null or absent */
-	enum journal_class cls;
-	enum journal_outcome outcome;
+	enum journal_read_class cls;
+	enum journal_read_outcome outcome;
 	struct jscan_value url, detail, response;
 };
 
@@ -79,9 +79,9 @@ struct journal_attempt {
  * -1 for a damaged line or an attempt without id, start or outcome.
  */
 int journal_read_attempt(const char *line, size_t len,
-    struct journal_attempt *a);
+    struct journal_read_attempt *a);
 
-const char *journal_class_name(enum journal_class c);
+const char *journal_read_class_name(enum journal_read_class c);
 
 /* "2026-12-03.jsonl" for a time; buf holds 32 bytes. */
 void journal_read_day_name(int64_t ms, char *buf, size_t len);

@@ -31,9 +31,9 @@ enum jscan_type {
 
 struct jscan_value {
 	enum jscan_type type;
-	const char *p;		/* a string's bytes between its quotes, raw */
+	const char *p;		/* a string's raw bytes, quotes excluded */
 	size_t len;
-	int escaped;		/* a string holding at least one backslash */
+	int escaped;		/* a string holds a backslash */
 };
 
 /* 0 if line is one well-formed object; -1 (and out undefined) if not. */

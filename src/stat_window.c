@@ -26,7 +26,7 @@ stat_window_init(struct stat_window *w, int64_t since_ms, int64_t until_ms)
 }
 
 static void
-add(struct stat_figures *f, const struct journal_attempt *a)
+add(struct stat_figures *f, const struct journal_read_attempt *a)
 {
 	f->attempts++;
 	switch (a->outcome) {
@@ -69,7 +69,7 @@ void
 stat_window_line(void *ctx, const char *line, size_t len)
 {
 	struct stat_window *w = ctx;
-	struct journal_attempt a;
+	struct journal_read_attempt a;
 	struct stat_figures *f;
 	int64_t slot;
 	int r;

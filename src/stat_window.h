@@ -43,7 +43,7 @@ struct stat_window {
 	uint64_t lines, damaged, other_kinds, outside, dropped;
 	/* optional: every attempt of one message id, for the message view */
 	const char *follow_id;
-	void (*follow)(void *ctx, const struct journal_attempt *a,
+	void (*follow)(void *ctx, const struct journal_read_attempt *a,
 	    const char *line, size_t len);
 	void *follow_ctx;
 };

@@ -83,8 +83,9 @@ att() {	# ID ENDPOINT ATTEMPT AGO DURATION STATUS ERROR CLASS OUTCOME REST
 	    ',"url":"https://user:pw@adhoc.example/x"'
 	echo '{"kind":"replay","id":"msg_b4","at":'"$(ms 500)"'}'
 	att msg_old '"billing"' 1 5400 999 200 null 2xx delivered
+	busy='"response":"Service \"busy\"\n","detail":"HTTP 503"'
 	att msg_r1 '"billing"' 1 300 2200 503 null 5xx retry \
-	    ',"reason":null,"next_due":'$((NOW + 90))',"response":"Service \"busy\"\n","detail":"HTTP 503"'
+	    ',"reason":null,"next_due":'$((NOW + 90))",$busy"
 	printf '{"kind":"attempt","id":"msg_x","endpo'
 } >"$j"
 printf '%s\n' "$(att msg_r1 '"billing"' 0 90000 5 200 null 2xx delivered)" \

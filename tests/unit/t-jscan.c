@@ -248,7 +248,7 @@ vectors(void)
 		"{\"kind\":\"attempt\",\"id\":\"msg_x\",\"endpo",
 	};
 	struct jscan_value v[NNAMES];
-	struct journal_attempt a;
+	struct journal_read_attempt a;
 	char deep[200];
 	const char *line;
 	int all = 1;

@@ -1342,7 +1342,8 @@ endpoint_list(struct spool *sp, char ***namesp, size_t *np)
 	if (errno != 0)
 		goto fail;
 	closedir(dir);
-	qsort(names, n, sizeof(*names), compare_names);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), compare_names);
 	*namesp = names;
 	*np = n;
 	return 0;

@@ -81,23 +81,6 @@ struct report {
 	size_t *qep_order;	/* queue endpoints sorted by name */
 };
 
-static int
-fail(int status, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int
-fail(int status, const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	util_warnx("%s", msg);
-	return status;
-}
-
 /* --- formatting ------------------------------------------------------ */
 
 /* Copy text into buf, cut to fit. */
@@ -1474,7 +1457,7 @@ show_message(FILE *f, struct spool *sp, const struct options *o, int color)
 		util_warnx("out of memory: not every attempt is shown");
 
 	if (!found.in_spool && fw.n == 0) {
-		rc = fail(HOOK_NO, "no message '%s' in the spool or the "
+		rc = util_fail(HOOK_NO, "no message '%s' in the spool or the "
 		    "journal", o->id);
 	} else if (o->form == FORM_JSON) {
 		print_message_json(f, o, &found, &fw);
@@ -1520,7 +1503,7 @@ output_open(struct output *out, const char *path)
 		snprintf(out->dir, sizeof(out->dir), ".");
 	if (snprintf(out->tmp, sizeof(out->tmp), "%s/.%s.%ld.tmp", out->dir,
 	    slash ? slash + 1 : path, (long)getpid()) >= (int)sizeof(out->tmp))
-		return fail(HOOK_USAGE, "output path too long '%s'", path);
+		return util_fail(HOOK_USAGE, "output path too long '%s'", path);
 	fd = open(out->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0644);
 	if (fd < 0 || (out->f = fdopen(fd, "w")) == NULL) {
@@ -1530,7 +1513,8 @@ output_open(struct output *out, const char *path)
 			close(fd);
 			unlink(out->tmp);
 		}
-		return fail(hook_exit_for_errno(err), "cannot create '%s': %s",
+		return util_fail(hook_exit_for_errno(err),
+		    "cannot create '%s': %s",
 		    out->tmp, strerror(err));
 	}
 	return HOOK_OK;
@@ -1543,7 +1527,8 @@ output_close(struct output *out, int rc)
 
 	if (out->path == NULL) {
 		if (fflush(stdout) != 0 || ferror(stdout))
-			return fail(HOOK_IOERR, "cannot write standard output");
+			return util_fail(HOOK_IOERR,
+			    "cannot write standard output");
 		return rc;
 	}
 	if (rc != HOOK_OK && rc != HOOK_NO) {
@@ -1561,7 +1546,8 @@ output_close(struct output *out, int rc)
 	if (rename(out->tmp, out->path) < 0)
 		goto fail;
 	if (util_fsync_dir(AT_FDCWD, out->dir) < 0)
-		return fail(hook_exit_for_errno(errno), "cannot sync '%s': %s",
+		return util_fail(hook_exit_for_errno(errno),
+		    "cannot sync '%s': %s",
 		    out->dir, strerror(errno));
 	return rc;
 fail:
@@ -1569,7 +1555,7 @@ fail:
 	if (out->f)
 		fclose(out->f);
 	unlink(out->tmp);
-	return fail(hook_exit_for_errno(err), "cannot write '%s': %s",
+	return util_fail(hook_exit_for_errno(err), "cannot write '%s': %s",
 	    out->path, strerror(err));
 }
 
@@ -1606,7 +1592,7 @@ read_journal(struct spool *sp, struct report *r)
 	if (jfd < 0) {
 		if (errno == ENOENT)
 			return HOOK_OK;
-		return fail(hook_exit_for_errno(errno), "cannot open '%s/"
+		return util_fail(hook_exit_for_errno(errno), "cannot open '%s/"
 		    "journal': %s", sp->path, strerror(errno));
 	}
 	if (journal_read_days(jfd, r->window.since_ms, r->window.until_ms,
@@ -1614,7 +1600,7 @@ read_journal(struct spool *sp, struct report *r)
 		int err = errno;
 
 		close(jfd);
-		return fail(hook_exit_for_errno(err), "cannot read '%s/"
+		return util_fail(hook_exit_for_errno(err), "cannot read '%s/"
 		    "journal': %s", sp->path, strerror(err));
 	}
 	close(jfd);
@@ -1630,7 +1616,7 @@ report(struct spool *sp, const struct options *o, FILE *f)
 
 	if (stat_queue_scan(sp, o->now_ms / 1000, !o->names_only &&
 	    o->form != FORM_CHECK, &r.queue) < 0) {
-		rc = fail(hook_exit_for_errno(errno), "cannot read spool "
+		rc = util_fail(hook_exit_for_errno(errno), "cannot read spool "
 		    "'%s': %s", sp->path, strerror(errno));
 		goto out;
 	}
@@ -1639,7 +1625,7 @@ report(struct spool *sp, const struct options *o, FILE *f)
 		goto out;
 	}
 	if (stat_window_init(&r.window, o->since_ms, o->until_ms) < 0) {
-		rc = fail(HOOK_INTERNAL, "out of memory");
+		rc = util_fail(HOOK_INTERNAL, "out of memory");
 		goto out;
 	}
 	if ((rc = read_journal(sp, &r)) != HOOK_OK)
@@ -1647,7 +1633,7 @@ report(struct spool *sp, const struct options *o, FILE *f)
 	if (sort_names(&r.queue.endpoint_names, NULL, &r.qep_order, &nq) < 0 ||
 	    sort_names(&r.window.endpoint_names, r.window.endpoints,
 	    &r.ep_order, &r.nep) < 0) {
-		rc = fail(HOOK_INTERNAL, "out of memory");
+		rc = util_fail(HOOK_INTERNAL, "out of memory");
 		goto out;
 	}
 	if (r.window.damaged && o->form == FORM_TABLE)
@@ -1656,7 +1642,8 @@ report(struct spool *sp, const struct options *o, FILE *f)
 	switch (o->form) {
 	case FORM_JSON:
 		if (print_json(f, &r) < 0)
-			rc = fail(HOOK_INTERNAL, "cannot make the JSON report");
+			rc = util_fail(HOOK_INTERNAL,
+			    "cannot make the JSON report");
 		break;
 	case FORM_PROMETHEUS:
 		print_prometheus(f, &r);
@@ -1725,7 +1712,7 @@ static int
 set_form(struct options *o, enum form form)
 {
 	if (o->form != FORM_TABLE && o->form != form)
-		return fail(HOOK_USAGE, "--json, --prometheus and --check "
+		return util_fail(HOOK_USAGE, "--json, --prometheus and --check "
 		    "exclude each other");
 	o->form = form;
 	return HOOK_OK;
@@ -1768,7 +1755,8 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_COLOR:
 			if (strcmp(optarg, "auto") && strcmp(optarg, "always") &&
 			    strcmp(optarg, "never"))
-				return fail(HOOK_USAGE, "bad --color '%s': use "
+				return util_fail(HOOK_USAGE,
+				    "bad --color '%s': use "
 				    "auto, always or never", optarg);
 			color = optarg;
 			break;
@@ -1777,13 +1765,14 @@ parse_options(int argc, char **argv, struct options *o)
 			thresholds++;
 			if (parse_count(optarg, c == OPT_MAX_DEAD ?
 			    &o->max_dead : &o->max_failing) < 0)
-				return fail(HOOK_USAGE, "bad count '%s'",
+				return util_fail(HOOK_USAGE, "bad count '%s'",
 				    optarg);
 			break;
 		case OPT_MAX_AGE:
 			thresholds++;
 			if (util_parse_duration_ms(optarg, &o->max_age_ms) < 0)
-				return fail(HOOK_USAGE, "bad duration '%s'",
+				return util_fail(HOOK_USAGE,
+				    "bad duration '%s'",
 				    optarg);
 			break;
 		case 'q':
@@ -1799,26 +1788,28 @@ parse_options(int argc, char **argv, struct options *o)
 	}
 	if (optind < argc) {
 		if (!spool_valid_id(argv[optind]))
-			return fail(HOOK_USAGE, "bad message id '%s'",
+			return util_fail(HOOK_USAGE, "bad message id '%s'",
 			    argv[optind]);
 		o->id = argv[optind++];
 	}
 	if (optind < argc)
-		return fail(HOOK_USAGE, "unexpected argument '%s'",
+		return util_fail(HOOK_USAGE, "unexpected argument '%s'",
 		    argv[optind]);
 	if (thresholds && o->form != FORM_CHECK)
-		return fail(HOOK_USAGE, "--max-dead, --max-age and "
+		return util_fail(HOOK_USAGE, "--max-dead, --max-age and "
 		    "--max-failing go with --check");
 	if (o->id && (o->form == FORM_PROMETHEUS || o->form == FORM_CHECK))
-		return fail(HOOK_USAGE, "a message id goes with the table or "
+		return util_fail(HOOK_USAGE,
+		    "a message id goes with the table or "
 		    "--json only");
 	if (parse_when(since, o->now_ms, &o->since_ms) < 0)
-		return fail(HOOK_USAGE, "bad time '%s'", since);
+		return util_fail(HOOK_USAGE, "bad time '%s'", since);
 	o->until_ms = o->now_ms;
 	if (until && parse_when(until, o->now_ms, &o->until_ms) < 0)
-		return fail(HOOK_USAGE, "bad time '%s'", until);
+		return util_fail(HOOK_USAGE, "bad time '%s'", until);
 	if (o->until_ms <= o->since_ms)
-		return fail(HOOK_USAGE, "the window ends before it starts");
+		return util_fail(HOOK_USAGE,
+		    "the window ends before it starts");
 	if (strcmp(color, "always") == 0)
 		o->color = 1;
 	else if (strcmp(color, "auto") == 0) {
@@ -1846,7 +1837,7 @@ main(int argc, char **argv)
 	if ((rc = parse_options(argc, argv, &o)) != HOOK_OK)
 		return rc;
 	if (spool_open(&sp, o.spool, 0) < 0)
-		return fail(hook_exit_for_errno(errno),
+		return util_fail(hook_exit_for_errno(errno),
 		    "cannot open spool '%s': %s", o.spool ? o.spool :
 		    "(default)", strerror(errno));
 	if ((rc = output_open(&out, o.output)) != HOOK_OK) {

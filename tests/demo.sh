@@ -59,6 +59,11 @@ ls "$HOOK_SPOOL/done"
 say "journal"
 cat "$HOOK_SPOOL"/journal/*.jsonl
 
+if command -v hook-stat >/dev/null 2>&1; then
+	say "hook-stat"
+	NO_COLOR=1 hook-stat
+fi
+
 say "what the receiver got"
 for h in "$D"/received/*.head; do
 	b=${h%.head}.body

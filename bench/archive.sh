@@ -1,0 +1,51 @@
+#!/bin/sh
+# hook-archive of many delivered messages against tar at the same gzip
+# level (6, gzip's default).  Two comparisons, each doing the same work:
+#   packing:   hook-archive --export  vs  tar -czf
+#   retention: hook-archive           vs  tar -czf --remove-files
+# Goal: at least as fast (ratio >= 1).  On a filesystem mounted with
+# "discard" every unlink waits for the device, so retention is dominated
+# by removing the originals, for tar as for us.
+#   N=100000 sh bench/archive.sh
+. "$(dirname "$0")/lib.sh"
+
+N=${N:-100000}
+cc -std=c17 -O2 -D_GNU_SOURCE -I"$TOP/src" -o "$W/gen-finished" \
+    "$TOP/bench/gen-finished.c" "$TOP/$BUILD/libhook.a" || exit 70
+old=$(($(date +%s) - 60 * 86400))
+"$W/gen-finished" "$W/spool" done "$N" "$old" || exit 70
+cp -a "$W/spool" "$W/tarspool"
+opts=$(findmnt -no OPTIONS -T "$W" 2>/dev/null | grep -o discard)
+echo "bench archive: $N delivered messages on $(fs_of "$W")" \
+    "${opts:+mounted with $opts}"
+
+ms() { awk -v n="$1" 'BEGIN { printf "%.0f ms", n / 1e6 }'; }
+kb() { du -k "$1" | cut -f1; }
+
+# Warm the page cache for both spools first.
+(cd "$W/spool" && tar -cf /dev/null done)
+(cd "$W/tarspool" && tar -cf /dev/null done)
+
+t0=$(now_ns)
+(cd "$W/spool" && tar -czf "$W/ref.tar.gz" done) || exit 70
+t1=$(now_ns)
+hook-archive -q -d "$W/spool" --export --from done -z 6 \
+    -o "$W/export.tar.gz" || exit 70
+t2=$(now_ns)
+r=$(ratio $((t1 - t0)) $((t2 - t1)))
+echo "  packing:   tar -czf $(ms $((t1 - t0))) ($(kb "$W/ref.tar.gz") kB)," \
+    "hook-archive --export $(ms $((t2 - t1))) ($(kb "$W/export.tar.gz") kB)"
+echo "             ratio $r (goal >= 1): $(verdict "$r" '>=' 1)"
+
+t0=$(now_ns)
+(cd "$W/tarspool" && tar -czf "$W/ref2.tar.gz" --remove-files done) ||
+    exit 70
+t1=$(now_ns)
+hook-archive -q -d "$W/spool" --older-than 30d -z 6 || exit 70
+t2=$(now_ns)
+left=$(ls "$W/spool/done" | wc -l)
+[ "$left" = 0 ] || { echo "bench archive: $left messages left"; exit 1; }
+r=$(ratio $((t1 - t0)) $((t2 - t1)))
+echo "  retention: tar -czf --remove-files $(ms $((t1 - t0)))," \
+    "hook-archive $(ms $((t2 - t1))) (checks, fsyncs, removes)"
+echo "             ratio $r (goal >= 1): $(verdict "$r" '>=' 1)"

@@ -134,10 +134,10 @@ struct arc_reader;
  * Read a whole archive: every message member (dead/NAME, done/NAME) is
  * decoded, whether or not it is selected, and the selected ones are
  * added to set with their bytes; journal/DAY.jsonl members go to days
- * if the filter has outcomes or wants messages listed.  Any other member, a message that does not
- * decode, or a damaged archive fails the whole read (-1, errno EBADMSG,
- * err saying which member and why); the set may then hold some items,
- * which the caller frees without using.
+ * if the filter has outcomes or wants messages listed.  Any other
+ * member, a message that does not decode, or a damaged archive fails
+ * the whole read (-1, errno EBADMSG, err saying which member and why);
+ * the set may then hold some items, which the caller frees unused.
  */
 int select_read_archive(struct arc_reader *r, const struct select_filter *f,
     struct select_set *set, struct select_days *days, char *err,

@@ -720,6 +720,12 @@ take_file(struct sender *s, const char *dir, const char *name)
 	if (jb == NULL)
 		return NULL;
 	if ((r = claim_open(&s->sp, dir, name, &jb->c)) != 0) {
+		if (r == 2 && spool_quarantine(&s->sp, dir, name,
+		    jb->c.odd) < 0)
+			util_warn("cannot quarantine '%s/%s'", dir, name);
+		else if (r == 2 && !s->o->quiet)
+			util_warnx("'%s/%s' moved to corrupt/: %s", dir, name,
+			    jb->c.odd);
 		if (r < 0 && errno == EINVAL &&
 		    spool_quarantine(&s->sp, dir, name, "name") < 0)
 			util_warn("cannot quarantine '%s/%s'", dir, name);

@@ -199,8 +199,10 @@ claim_open(struct spool *sp, const char *dir, const char *name,
     struct claim *c)
 {
 	char path[SPOOL_NAME_MAX + 48];
+	struct stat st;
 
 	c->fd = -1;
+	c->odd = NULL;
 	snprintf(c->dir, sizeof(c->dir), "%s", dir);
 	snprintf(c->name, sizeof(c->name), "%s", name);
 	if (spool_parse_name(name, &c->sn) < 0) {
@@ -208,9 +210,33 @@ claim_open(struct spool *sp, const char *dir, const char *name,
 		return -1;
 	}
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	c->fd = openat(sp->fd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	/*
+	 * O_NONBLOCK so that a FIFO planted under a message's name cannot
+	 * stall the sender; O_NOFOLLOW so that a symbolic link is never
+	 * followed.  Either, and any other file that is not a regular
+	 * one, is for the caller to quarantine.
+	 */
+	c->fd = openat(sp->fd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC);
+	if (c->fd < 0 && errno == ELOOP) {
+		c->odd = "symlink";
+		return 2;
+	}
 	if (c->fd < 0)
 		return errno == ENOENT ? 1 : -1;
+	if (fstat(c->fd, &st) < 0) {
+		int e = errno;
+
+		claim_release(c);
+		errno = e;
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		claim_release(c);
+		c->odd = "not-a-file";
+		return 2;
+	}
 	if (flock(c->fd, LOCK_EX | LOCK_NB) < 0) {
 		int e = errno;
 
@@ -282,7 +308,9 @@ recover_one(struct spool *sp, const char *name, int64_t now)
 	struct spool_name sn;
 	int r;
 
-	if ((r = claim_open(sp, "cur", name, &c)) != 0)
+	if ((r = claim_open(sp, "cur", name, &c)) == 2)
+		return spool_quarantine(sp, "cur", name, c.odd);
+	if (r != 0)
 		return r < 0 && errno == EINVAL ?
 		    spool_quarantine(sp, "cur", name, "name") : r;
 	if (c.sn.attempts == 0) {

@@ -49,6 +49,7 @@ struct claim {
 	char dir[32];		/* where it was: "new", "later/BUCKET" */
 	char name[SPOOL_NAME_MAX];
 	struct spool_name sn;
+	const char *odd;	/* claim_open 2: "symlink" or "not-a-file" */
 };
 
 int claim_scan_start(struct claim_scan *s, struct spool *sp, int64_t now);
@@ -58,7 +59,11 @@ int claim_scan_next(struct claim_scan *s, char *dir, size_t dirlen,
     char *name, size_t namelen, struct spool_name *sn);
 void claim_scan_end(struct claim_scan *s);
 
-/* 0 locked, 1 busy or gone, -1 error. */
+/*
+ * 0 locked, 1 busy or gone, 2 not a regular file (c->odd says what:
+ * the caller quarantines it; a FIFO is never waited on, a symbolic
+ * link never followed), -1 error.
+ */
 int claim_open(struct spool *sp, const char *dir, const char *name,
     struct claim *c);
 /* 0 now in cur/, 1 lost a race (c is released), -1 error. */

@@ -97,23 +97,6 @@ struct out {
 	unsigned char *archived;	/* per item: went into the archive */
 };
 
-static int
-fail(int status, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int
-fail(int status, const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	util_warnx("%s", msg);
-	return status;
-}
-
 /* --- choosing ------------------------------------------------------ */
 
 static int
@@ -135,7 +118,7 @@ read_ids(struct select_filter *f)
 		if (*p == '\0' || *p == '#')
 			continue;
 		if (select_add_id(f, p) < 0) {
-			rc = fail(HOOK_DATAERR, "bad id '%s' on standard "
+			rc = util_fail(HOOK_DATAERR, "bad id '%s' on standard "
 			    "input", p);
 			break;
 		}
@@ -161,7 +144,8 @@ choose(struct spool *sp, const struct options *o, struct select_set *set)
 {
 	for (size_t i = 0; i < o->nfrom; i++)
 		if (select_scan(sp, o->from[i], &o->filter, set) < 0)
-			return fail(hook_exit_for_errno(errno), "cannot read "
+			return util_fail(hook_exit_for_errno(errno),
+			    "cannot read "
 			    "'%s/%s': %s", sp->path, o->from[i],
 			    strerror(errno));
 	if (set->skipped > 0 && !o->quiet)
@@ -169,7 +153,7 @@ choose(struct spool *sp, const struct options *o, struct select_set *set)
 		    "alone", set->skipped);
 	if (o->filter.noutcomes > 0 && select_outcomes(set, &o->filter,
 	    spool_day_reader, sp) < 0)
-		return fail(hook_exit_for_errno(errno), "cannot read the "
+		return util_fail(hook_exit_for_errno(errno), "cannot read the "
 		    "journal in '%s/journal': %s", sp->path, strerror(errno));
 	select_finish(set, &o->filter);
 	return HOOK_OK;
@@ -217,24 +201,6 @@ old_days(struct spool *sp, int64_t cut, struct days *days)
 
 /* --- writing ------------------------------------------------------- */
 
-static int
-make_archive_dir(struct spool *sp)
-{
-	struct stat st;
-
-	/* XXX: spool_open does not make archive/ yet; made here until it
-	 * joins the state directories there. */
-	if (mkdirat(sp->fd, "archive", 0700) < 0 && errno != EEXIST)
-		return -1;
-	if (fstatat(sp->fd, "archive", &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return -1;
-	if (!S_ISDIR(st.st_mode)) {
-		errno = ENOTDIR;
-		return -1;
-	}
-	return 0;
-}
-
 /* archive/YYYYMMDDTHHMMSSZ-RANDOM.tar.gz, written first as tmp/NAME. */
 static int
 open_spool_archive(struct spool *sp, const struct options *o,
@@ -273,12 +239,13 @@ add_message(struct spool *sp, struct out *out,
 			out->vanished++;	/* replayed meanwhile */
 			return 0;
 		}
-		return fail(hook_exit_for_errno(errno), "cannot read '%s/%s': "
+		return util_fail(hook_exit_for_errno(errno),
+		    "cannot read '%s/%s': "
 		    "%s", sp->path, path, strerror(errno));
 	}
 	if ((copy = malloc(len + 1)) == NULL) {
 		free(buf);
-		return fail(HOOK_INTERNAL, "out of memory");
+		return util_fail(HOOK_INTERNAL, "out of memory");
 	}
 	memcpy(copy, buf, len);
 	if (message_decode(copy, len, &m, why, sizeof(why)) < 0) {
@@ -303,7 +270,7 @@ add_message(struct spool *sp, struct out *out,
 	message_free(&m);
 	if (arc_add(out->w, path, buf, len, it->time, err, sizeof(err)) < 0) {
 		free(buf);
-		return fail(HOOK_IOERR, "cannot write archive: %s", err);
+		return util_fail(HOOK_IOERR, "cannot write archive: %s", err);
 	}
 	free(buf);
 	out->messages++;
@@ -321,12 +288,13 @@ add_day(struct spool *sp, struct out *out, const char *file)
 
 	snprintf(path, sizeof(path), "journal/%s", file);
 	if (util_read_file(sp->fd, path, JOURNAL_DAY_MAX, &buf, &len) < 0)
-		return fail(hook_exit_for_errno(errno), "cannot read '%s/%s': "
+		return util_fail(hook_exit_for_errno(errno),
+		    "cannot read '%s/%s': "
 		    "%s", sp->path, path, strerror(errno));
 	strptime(file, "%Y-%m-%d", &tm);
 	if (arc_add(out->w, path, buf, len, (int64_t)timegm(&tm) + 86399,
 	    err, sizeof(err)) < 0)
-		rc = fail(HOOK_IOERR, "cannot write archive: %s", err);
+		rc = util_fail(HOOK_IOERR, "cannot write archive: %s", err);
 	free(buf);
 	return rc;
 }
@@ -349,7 +317,7 @@ add_journal_lines(struct spool *sp, struct out *out,
 	int rc = HOOK_OK;
 
 	if (ids == NULL)
-		return fail(HOOK_INTERNAL, "out of memory");
+		return util_fail(HOOK_INTERNAL, "out of memory");
 	for (size_t i = 0; i < set->n; i++)
 		ids[i] = set->v[i].id;
 	qsort(ids, set->n, sizeof(*ids), cmp_id);
@@ -366,7 +334,7 @@ add_journal_lines(struct spool *sp, struct out *out,
 			continue;
 		if ((kept = malloc(len + 1)) == NULL) {
 			free(buf);
-			return fail(HOOK_INTERNAL, "out of memory");
+			return util_fail(HOOK_INTERNAL, "out of memory");
 		}
 		for (char *p = buf, *end = buf + len; p < end; ) {
 			char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -387,7 +355,8 @@ add_journal_lines(struct spool *sp, struct out *out,
 		snprintf(path, sizeof(path), "journal/%s.jsonl", name);
 		if (nkept > 0 && arc_add(out->w, path, kept, nkept,
 		    day * 86400 + 86399, err, sizeof(err)) < 0)
-			rc = fail(HOOK_IOERR, "cannot write archive: %s", err);
+			rc = util_fail(HOOK_IOERR,
+			    "cannot write archive: %s", err);
 		free(kept);
 		free(buf);
 	}
@@ -424,7 +393,7 @@ write_archive(struct spool *sp, const struct options *o, struct out *out,
 	out->w = arc_create(out->fd, o->compression, o->level, err,
 	    sizeof(err));
 	if (out->archived == NULL || out->w == NULL)
-		return fail(out->w ? HOOK_INTERNAL : HOOK_IOERR, "cannot "
+		return util_fail(out->w ? HOOK_INTERNAL : HOOK_IOERR, "cannot "
 		    "start archive: %s", out->w ? "out of memory" : err);
 	if ((rc = pack(sp, out, set, days, o->export)) != HOOK_OK) {
 		arc_abandon(out->w);
@@ -434,7 +403,8 @@ write_archive(struct spool *sp, const struct options *o, struct out *out,
 	rc = arc_finish(out->w, err, sizeof(err));
 	out->w = NULL;
 	if (rc < 0)
-		return fail(HOOK_IOERR, "cannot complete archive: %s", err);
+		return util_fail(HOOK_IOERR,
+		    "cannot complete archive: %s", err);
 	return HOOK_OK;
 }
 
@@ -467,18 +437,21 @@ remove_originals(struct spool *sp, const struct out *out,
 		snprintf(path, sizeof(path), "%s/%s", set->v[i].state,
 		    set->v[i].name);
 		if (unlinkat(sp->fd, path, 0) < 0 && errno != ENOENT)
-			rc = fail(hook_exit_for_errno(errno), "cannot remove "
+			rc = util_fail(hook_exit_for_errno(errno),
+			    "cannot remove "
 			    "'%s/%s': %s", sp->path, path, strerror(errno));
 	}
 	for (size_t i = 0; i < days->n; i++) {
 		snprintf(path, sizeof(path), "journal/%s", days->v[i]);
 		if (unlinkat(sp->fd, path, 0) < 0 && errno != ENOENT)
-			rc = fail(hook_exit_for_errno(errno), "cannot remove "
+			rc = util_fail(hook_exit_for_errno(errno),
+			    "cannot remove "
 			    "'%s/%s': %s", sp->path, path, strerror(errno));
 	}
 	if (spool_sync_dir(sp, "done") < 0 || spool_sync_dir(sp, "dead") < 0 ||
 	    spool_sync_dir(sp, "journal") < 0)
-		rc = fail(hook_exit_for_errno(errno), "cannot sync '%s': %s",
+		rc = util_fail(hook_exit_for_errno(errno),
+		    "cannot sync '%s': %s",
 		    sp->path, strerror(errno));
 	return rc;
 }
@@ -489,10 +462,11 @@ lock_archive(struct spool *sp, int *lockfd)
 	*lockfd = openat(sp->fd, "archive", O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC);
 	if (*lockfd < 0)
-		return fail(hook_exit_for_errno(errno), "cannot open '%s/"
+		return util_fail(hook_exit_for_errno(errno), "cannot open '%s/"
 		    "archive': %s", sp->path, strerror(errno));
 	if (flock(*lockfd, LOCK_EX | LOCK_NB) < 0)
-		return fail(HOOK_TEMPFAIL, "another hook-archive is running "
+		return util_fail(HOOK_TEMPFAIL,
+		    "another hook-archive is running "
 		    "on '%s'", sp->path);
 	return HOOK_OK;
 }
@@ -510,15 +484,13 @@ retain(struct spool *sp, const struct options *o)
 	f.by_attempt = 1;
 	f.has_until = 1;
 	f.until_ms = cut;
-	if (!o->dry_run && make_archive_dir(sp) < 0)
-		return fail(hook_exit_for_errno(errno), "cannot make '%s/"
-		    "archive': %s", sp->path, strerror(errno));
 	if (!o->dry_run && (rc = lock_archive(sp, &lockfd)) != HOOK_OK)
 		goto out;
 	if (select_scan(sp, "done", &f, &set) < 0 ||
 	    select_scan(sp, "dead", &f, &set) < 0 ||
 	    old_days(sp, cut / 1000, &days) < 0) {
-		rc = fail(hook_exit_for_errno(errno), "cannot read '%s': %s",
+		rc = util_fail(hook_exit_for_errno(errno),
+		    "cannot read '%s': %s",
 		    sp->path, strerror(errno));
 		goto out;
 	}
@@ -535,20 +507,23 @@ retain(struct spool *sp, const struct options *o)
 	}
 
 	if (open_spool_archive(sp, o, &out) < 0) {
-		rc = fail(hook_exit_for_errno(errno), "cannot create '%s/%s': "
+		rc = util_fail(hook_exit_for_errno(errno),
+		    "cannot create '%s/%s': "
 		    "%s", sp->path, out.tmp, strerror(errno));
 		goto out;
 	}
 	rc = write_archive(sp, o, &out, &set, &days);
 	if (rc == HOOK_OK && (fsync(out.fd) < 0 || close(out.fd) < 0))
-		rc = fail(hook_exit_for_errno(errno), "cannot write '%s/%s': "
+		rc = util_fail(hook_exit_for_errno(errno),
+		    "cannot write '%s/%s': "
 		    "%s", sp->path, out.tmp, strerror(errno));
 	else if (rc != HOOK_OK)
 		close(out.fd);
 	out.fd = -1;
 	if (rc == HOOK_OK && (spool_move(sp, out.tmp, out.final) < 0 ||
 	    spool_sync_dir(sp, "archive") < 0))
-		rc = fail(hook_exit_for_errno(errno), "cannot rename '%s' to "
+		rc = util_fail(hook_exit_for_errno(errno),
+		    "cannot rename '%s' to "
 		    "'%s': %s", out.tmp, out.final, strerror(errno));
 	if (rc != HOOK_OK) {
 		unlinkat(sp->fd, out.tmp, 0);
@@ -599,13 +574,14 @@ export(struct spool *sp, const struct options *o)
 		if (util_random(r, sizeof(r)) < 0 ||
 		    snprintf(out.tmp, sizeof(out.tmp), "%.96s.%02x%02x%02x%02x",
 		    o->output, r[0], r[1], r[2], r[3]) >= (int)sizeof(out.tmp)) {
-			rc = fail(HOOK_USAGE, "output name too long");
+			rc = util_fail(HOOK_USAGE, "output name too long");
 			goto out;
 		}
 		out.fd = open(out.tmp, O_WRONLY | O_CREAT | O_EXCL |
 		    O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (out.fd < 0) {
-			rc = fail(hook_exit_for_errno(errno), "cannot create "
+			rc = util_fail(hook_exit_for_errno(errno),
+			    "cannot create "
 			    "'%s': %s", out.tmp, strerror(errno));
 			goto out;
 		}
@@ -616,7 +592,8 @@ export(struct spool *sp, const struct options *o)
 	if (to_file) {
 		if (rc == HOOK_OK && (fsync(out.fd) < 0 || close(out.fd) < 0 ||
 		    rename(out.tmp, o->output) < 0))
-			rc = fail(hook_exit_for_errno(errno), "cannot write "
+			rc = util_fail(hook_exit_for_errno(errno),
+			    "cannot write "
 			    "'%s': %s", o->output, strerror(errno));
 		else if (rc != HOOK_OK)
 			close(out.fd);
@@ -678,7 +655,8 @@ parse_option(int c, const char *name, struct options *o, int *filtered)
 	case OPT_OLDER_THAN:
 		if (util_parse_duration_ms(optarg, &o->older_than_ms) < 0 ||
 		    o->older_than_ms < 0)
-			return fail(HOOK_USAGE, "bad duration '%s'", optarg);
+			return util_fail(HOOK_USAGE,
+			    "bad duration '%s'", optarg);
 		return HOOK_OK;
 	case OPT_EXPORT:
 		o->export = 1;
@@ -688,7 +666,8 @@ parse_option(int c, const char *name, struct options *o, int *filtered)
 		return HOOK_OK;
 	case OPT_FROM:
 		if (!select_valid_state(optarg))
-			return fail(HOOK_USAGE, "--from takes dead or done, "
+			return util_fail(HOOK_USAGE,
+			    "--from takes dead or done, "
 			    "not '%s'", optarg);
 		if (o->nfrom < 2 && (o->nfrom == 0 ||
 		    strcmp(o->from[0], optarg) != 0))
@@ -707,20 +686,21 @@ parse_option(int c, const char *name, struct options *o, int *filtered)
 		*filtered = 1;
 		if (select_option(&o->filter, c == 't' ? "endpoint" :
 		    c == 'e' ? "event" : name, optarg, err, sizeof(err)) < 0)
-			return fail(strncmp(err, "bad id", 6) == 0 ||
+			return util_fail(strncmp(err, "bad id", 6) == 0 ||
 			    strncmp(err, "bad endpoint", 12) == 0 ?
 			    HOOK_DATAERR : HOOK_USAGE, "%s", err);
 		return HOOK_OK;
 	case 'z':
 		o->level = (int)strtol(optarg, &end, 10);
 		if (*end || end == optarg || o->level < 0 || o->level > 22)
-			return fail(HOOK_USAGE, "bad level '%s'", optarg);
+			return util_fail(HOOK_USAGE, "bad level '%s'", optarg);
 		return HOOK_OK;
 	case OPT_ZSTD:
 	case OPT_XZ:
 		o->compression = c == OPT_ZSTD ? ARC_ZSTD : ARC_XZ;
 		if (!arc_supported(o->compression))
-			return fail(HOOK_PERMFAIL, "this libarchive cannot "
+			return util_fail(HOOK_PERMFAIL,
+			    "this libarchive cannot "
 			    "write %s", c == OPT_ZSTD ? "zstd" : "xz");
 		return HOOK_OK;
 	case 'n':
@@ -757,20 +737,22 @@ parse_options(int argc, char **argv, struct options *o)
 			return rc;
 	}
 	if (optind < argc)
-		return fail(HOOK_USAGE, "unexpected argument '%s'",
+		return util_fail(HOOK_USAGE, "unexpected argument '%s'",
 		    argv[optind]);
 	if (!level_set)
 		o->level = o->compression == ARC_GZIP ? 6 : -1;
 	if (o->compression == ARC_GZIP && o->level > 9)
-		return fail(HOOK_USAGE, "gzip levels are 0 to 9");
+		return util_fail(HOOK_USAGE, "gzip levels are 0 to 9");
 	if (!o->export && (filtered || o->nfrom || o->output))
-		return fail(HOOK_USAGE, "selections and -o go with --export; "
+		return util_fail(HOOK_USAGE,
+		    "selections and -o go with --export; "
 		    "retention takes only --older-than");
 	if (o->nfrom == 0)
 		o->from[o->nfrom++] = "dead";
 	if (o->export && !o->dry_run && (!o->output ||
 	    strcmp(o->output, "-") == 0) && isatty(STDOUT_FILENO))
-		return fail(HOOK_USAGE, "refusing to write an archive to a "
+		return util_fail(HOOK_USAGE,
+		    "refusing to write an archive to a "
 		    "terminal; use -o FILE or a pipe");
 	if (o->ids_stdin && (rc = read_ids(&o->filter)) != HOOK_OK)
 		return rc;
@@ -789,7 +771,7 @@ main(int argc, char **argv)
 	if ((rc = parse_options(argc, argv, &o)) != HOOK_OK)
 		goto out;
 	if (spool_open(&sp, o.spool, 1) < 0) {
-		rc = fail(hook_exit_for_errno(errno), "cannot open spool "
+		rc = util_fail(hook_exit_for_errno(errno), "cannot open spool "
 		    "'%s': %s", o.spool ? o.spool : "(default)",
 		    strerror(errno));
 		goto out;
@@ -801,6 +783,6 @@ main(int argc, char **argv)
 out:
 	select_filter_free(&o.filter);
 	if (fflush(stdout) != 0 || ferror(stdout))
-		return fail(HOOK_IOERR, "cannot write standard output");
+		return util_fail(HOOK_IOERR, "cannot write standard output");
 	return rc;
 }

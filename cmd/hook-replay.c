@@ -88,23 +88,6 @@ struct run {
 	size_t nsynced;
 };
 
-static int
-fail(int status, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int
-fail(int status, const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	util_warnx("%s", msg);
-	return status;
-}
-
 /* --- choosing ------------------------------------------------------ */
 
 static int
@@ -126,13 +109,13 @@ read_ids(struct select_filter *f)
 		if (*p == '\0' || *p == '#')
 			continue;
 		if (select_add_id(f, p) < 0) {
-			rc = fail(HOOK_DATAERR, "bad id '%s' on standard "
+			rc = util_fail(HOOK_DATAERR, "bad id '%s' on standard "
 			    "input", p);
 			break;
 		}
 	}
 	if (rc == HOOK_OK && ferror(stdin))
-		rc = fail(HOOK_IOERR, "cannot read standard input: %s",
+		rc = util_fail(HOOK_IOERR, "cannot read standard input: %s",
 		    strerror(errno));
 	free(line);
 	return rc;
@@ -155,14 +138,15 @@ choose_from_spool(struct spool *sp, const struct options *o,
     struct select_set *set)
 {
 	if (select_scan(sp, o->from, &o->filter, set) < 0)
-		return fail(hook_exit_for_errno(errno), "cannot read '%s/%s': "
+		return util_fail(hook_exit_for_errno(errno),
+		    "cannot read '%s/%s': "
 		    "%s", sp->path, o->from, strerror(errno));
 	if (set->skipped > 0 && !o->quiet)
 		util_warnx("%zu files in '%s/%s' are not readable messages "
 		    "and were left alone", set->skipped, sp->path, o->from);
 	if ((o->filter.noutcomes > 0 || o->dry_run) &&
 	    select_outcomes(set, &o->filter, spool_day_reader, sp) < 0)
-		return fail(hook_exit_for_errno(errno), "cannot read the "
+		return util_fail(hook_exit_for_errno(errno), "cannot read the "
 		    "journal in '%s/journal': %s", sp->path, strerror(errno));
 	return HOOK_OK;
 }
@@ -183,23 +167,26 @@ choose_from_file(struct spool *sp, const struct options *o,
 	if (strcmp(o->from, "-") == 0)
 		fd = STDIN_FILENO;
 	else if ((fd = open(o->from, O_RDONLY | O_CLOEXEC)) < 0)
-		return fail(hook_exit_for_errno(errno), "cannot open '%s': %s",
+		return util_fail(hook_exit_for_errno(errno),
+		    "cannot open '%s': %s",
 		    o->from, strerror(errno));
 	if ((r = arc_open(fd, err, sizeof(err))) == NULL) {
-		rc = fail(HOOK_DATAERR, "refusing archive '%s': %s; nothing "
+		rc = util_fail(HOOK_DATAERR,
+		    "refusing archive '%s': %s; nothing "
 		    "was imported", o->from, err);
 		goto out;
 	}
 	if (select_read_archive(r, &o->filter, set, &days, err,
 	    sizeof(err)) < 0) {
-		rc = fail(errno == EBADMSG ? HOOK_DATAERR :
+		rc = util_fail(errno == EBADMSG ? HOOK_DATAERR :
 		    hook_exit_for_errno(errno), "refusing archive '%s': %s; "
 		    "nothing was imported", o->from, err);
 		goto out;
 	}
 	if ((o->filter.noutcomes > 0 || o->dry_run) && select_outcomes(set,
 	    &o->filter, select_days_reader, &days) < 0)
-		rc = fail(HOOK_INTERNAL, "cannot read the archive's journal: "
+		rc = util_fail(HOOK_INTERNAL,
+		    "cannot read the archive's journal: "
 		    "%s", strerror(errno));
 
 	/* The same archive imported twice queues each message once. */
@@ -207,7 +194,8 @@ choose_from_file(struct spool *sp, const struct options *o,
 		long dropped = select_drop_queued(sp, set);
 
 		if (dropped < 0)
-			rc = fail(hook_exit_for_errno(errno), "cannot read the "
+			rc = util_fail(hook_exit_for_errno(errno),
+			    "cannot read the "
 			    "queue in '%s': %s", sp->path, strerror(errno));
 		else if (dropped > 0 && !o->quiet)
 			util_warnx("%ld messages of the archive are already on "
@@ -475,7 +463,7 @@ finish(struct run *run, int last_err)
 		}
 	journal_close(&run->journal);
 	if (run->failed > 0)
-		return fail(last_err == EEXIST ? HOOK_DATAERR :
+		return util_fail(last_err == EEXIST ? HOOK_DATAERR :
 		    hook_exit_for_errno(last_err), "%zu of %zu messages not "
 		    "replayed", run->failed, run->total);
 	return HOOK_OK;
@@ -613,7 +601,7 @@ replay_archive(struct spool *sp, const struct options *o,
 	int err, last_err = 0;
 
 	if (st == NULL)
-		return fail(HOOK_INTERNAL, "out of memory");
+		return util_fail(HOOK_INTERNAL, "out of memory");
 	for (i = 0; i < set->n; i++, nstaged++)
 		if (stage(sp, o, &set->v[i], due_of(o, now, i), &st[i]) < 0)
 			break;
@@ -622,7 +610,7 @@ replay_archive(struct spool *sp, const struct options *o,
 		for (i = 0; i < nstaged; i++)
 			unlinkat(sp->fd, st[i].tmp, 0);
 		free(st);
-		return fail(hook_exit_for_errno(err), "cannot write to "
+		return util_fail(hook_exit_for_errno(err), "cannot write to "
 		    "'%s/tmp': %s; nothing was imported", sp->path,
 		    strerror(err));
 	}
@@ -689,7 +677,7 @@ static int
 parse_time(const char *s, int64_t *ms)
 {
 	if (util_parse_time_ms(s, util_now_ms(), ms) < 0)
-		return fail(HOOK_USAGE, "bad time '%s'", s);
+		return util_fail(HOOK_USAGE, "bad time '%s'", s);
 	return HOOK_OK;
 }
 
@@ -718,7 +706,7 @@ parse_option(int c, const char *name, struct options *o, int *has_time)
 	case 'e':
 		if (select_option(f, c == 't' ? "endpoint" : c == 'e' ?
 		    "event" : name, optarg, err, sizeof(err)) < 0)
-			return fail(strncmp(err, "bad id", 6) == 0 ||
+			return util_fail(strncmp(err, "bad id", 6) == 0 ||
 			    strncmp(err, "bad endpoint", 12) == 0 ?
 			    HOOK_DATAERR : HOOK_USAGE, "%s", err);
 		return HOOK_OK;
@@ -733,26 +721,27 @@ parse_option(int c, const char *name, struct options *o, int *has_time)
 		return HOOK_OK;
 	case OPT_TO:
 		if (!util_valid_name(optarg, ENDPOINT_NAME_MAX))
-			return fail(HOOK_DATAERR, "bad endpoint name '%s'",
+			return util_fail(HOOK_DATAERR, "bad endpoint name '%s'",
 			    optarg);
 		o->to = optarg;
 		return HOOK_OK;
 	case OPT_AT:
 	case OPT_DELAY:
 		if ((*has_time)++)
-			return fail(HOOK_USAGE, "--at and --delay exclude "
+			return util_fail(HOOK_USAGE, "--at and --delay exclude "
 			    "each other");
 		o->has_due = 1;
 		if (c == OPT_AT)
 			return parse_time(optarg, &o->due_ms);
 		if (util_parse_duration_ms(optarg, &ms) < 0)
-			return fail(HOOK_USAGE, "bad duration '%s'", optarg);
+			return util_fail(HOOK_USAGE,
+			    "bad duration '%s'", optarg);
 		o->due_ms = util_now_ms() + ms;
 		return HOOK_OK;
 	case OPT_RATE:
 		o->rate = strtod(optarg, &end);
 		if (*end || end == optarg || !(o->rate > 0) || o->rate > 1e9)
-			return fail(HOOK_USAGE, "bad rate '%s'", optarg);
+			return util_fail(HOOK_USAGE, "bad rate '%s'", optarg);
 		return HOOK_OK;
 	case 'q':
 		o->quiet = 1;
@@ -781,14 +770,15 @@ parse_options(int argc, char **argv, struct options *o)
 		    &has_time)) != HOOK_OK)
 			return rc;
 	if (optind < argc)
-		return fail(HOOK_USAGE, "unexpected argument '%s'",
+		return util_fail(HOOK_USAGE, "unexpected argument '%s'",
 		    argv[optind]);
 	o->from_file = !select_valid_state(o->from);
 	if (o->ids_stdin && o->from_file && strcmp(o->from, "-") == 0)
-		return fail(HOOK_USAGE, "--id - and --from - both want "
+		return util_fail(HOOK_USAGE, "--id - and --from - both want "
 		    "standard input");
 	if (o->new_id && o->to)
-		return fail(HOOK_USAGE, "--to already makes copies with new "
+		return util_fail(HOOK_USAGE,
+		    "--to already makes copies with new "
 		    "ids; --new-id is not needed");
 	if (o->ids_stdin && (rc = read_ids(&o->filter)) != HOOK_OK)
 		return rc;
@@ -812,14 +802,15 @@ main(int argc, char **argv)
 	if ((rc = parse_options(argc, argv, &o)) != HOOK_OK)
 		goto out_filter;
 	if (spool_open(&sp, o.spool, 1) < 0) {
-		rc = fail(hook_exit_for_errno(errno), "cannot open spool "
+		rc = util_fail(hook_exit_for_errno(errno), "cannot open spool "
 		    "'%s': %s", o.spool ? o.spool : "(default)",
 		    strerror(errno));
 		goto out_filter;
 	}
 	if (o.to) {
 		if (endpoint_load(&sp, o.to, &ep, err, sizeof(err)) < 0) {
-			rc = fail(HOOK_PERMFAIL, "cannot use endpoint '%s': %s",
+			rc = util_fail(HOOK_PERMFAIL,
+			    "cannot use endpoint '%s': %s",
 			    o.to, errno == ENOENT ? "no such endpoint" : err);
 			goto out;
 		}
@@ -847,6 +838,6 @@ out:
 out_filter:
 	select_filter_free(&o.filter);
 	if (fflush(stdout) != 0 || ferror(stdout))
-		return fail(HOOK_IOERR, "cannot write standard output");
+		return util_fail(HOOK_IOERR, "cannot write standard output");
 	return rc;
 }

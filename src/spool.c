@@ -16,7 +16,7 @@
 
 static const char *const state_dirs[] = {
 	"tmp", "new", "cur", "later", "done", "dead", "corrupt", "inbox",
-	"endpoints", "secrets", "state", "keys", "journal", NULL,
+	"endpoints", "secrets", "state", "keys", "journal", "archive", NULL,
 };
 
 int

@@ -52,7 +52,9 @@ flip() {
 # Some bytes of a gzip stream can change without changing what it
 # holds (the header's time, an unused code); the damage that matters is
 # the kind gzip -t sees, so the first such byte from each place is used.
-for at in 100 $((size / 2)) $((size - 12)); do
+# The places stay clear of the gzip trailer: a changed trailer leaves the
+# contents whole, and each message inside is checked by its own checksum.
+for at in 100 $((size / 2)) $((size * 3 / 4)); do
 	while :; do
 		cp "$T/good.tar.gz" "$T/flip.tar.gz"
 		flip "$T/flip.tar.gz" $at

@@ -97,7 +97,7 @@ message_encode(const struct message *m, char **out, size_t *outlen)
 	int n;
 
 	if (!spool_valid_id(m->id) || !message_valid_event(m->event) ||
-	    (m->endpoint == NULL) == (m->url == NULL) ||
+	    m->created_ms < 0 || (m->endpoint == NULL) == (m->url == NULL) ||
 	    !one_line(m->endpoint ? m->endpoint : m->url) ||
 	    !one_line(m->content_type) || (m->key && !one_line(m->key)) ||
 	    m->body_len > MESSAGE_BODY_MAX)

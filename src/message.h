@@ -57,7 +57,10 @@ struct message {
 	size_t body_len;
 };
 
-/* Encode m into a new buffer; -1 (EINVAL) if a field cannot be stored. */
+/*
+ * Encode m into a new buffer; -1 (EINVAL) if a field cannot be stored
+ * (created_ms before the epoch is one: decode would refuse the file).
+ */
 int message_encode(const struct message *m, char **out, size_t *outlen);
 
 /*

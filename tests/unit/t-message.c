@@ -119,6 +119,10 @@ main(void)
 		e.content_type = "text/plain\r\nX: y";
 		CHECK(message_encode(&e, &buf, &len) < 0,
 		    "a field with CR LF cannot be encoded");
+		e.content_type = "text/plain";
+		e.created_ms = -1;
+		CHECK(message_encode(&e, &buf, &len) < 0,
+		    "a creation time before the epoch cannot be encoded");
 	}
 	CHECK(message_is_json("application/json; charset=utf-8") &&
 	    message_is_json("application/cloudevents+json") &&

@@ -293,6 +293,10 @@ util_parse_time_ms(const char *s, int64_t now_ms, int64_t *ms)
 	if (*s == '+' || *s == '-') {
 		if (util_parse_duration_ms(s + 1, &d) < 0)
 			return -1;
+		if (*s == '+' ? now_ms > INT64_MAX - d : now_ms < INT64_MIN + d) {
+			errno = ERANGE;
+			return -1;
+		}
 		*ms = *s == '+' ? now_ms + d : now_ms - d;
 		return 0;
 	}

@@ -62,6 +62,9 @@ main(void)
 	    ms == 1796292000000LL, "ISO 8601 with an offset");
 	CHECK(util_parse_time_ms("+5m", 1000, &ms) == 0 && ms == 301000,
 	    "relative times");
+	CHECK(util_parse_time_ms("+9223372036854775807ms", 1764756000000LL,
+	    &ms) < 0 && errno == ERANGE,
+	    "a relative time past the range of the clock is refused");
 	CHECK(util_parse_time_ms("@1700000000", 0, &ms) == 0 &&
 	    ms == 1700000000000LL, "epoch seconds");
 	CHECK(util_parse_time_ms("tomorrow", 0, &ms) < 0, "words refused");

@@ -1445,9 +1445,9 @@ parse_secret_line(char *line, struct endpoint_secret *s)
 	return s->value == NULL ? -1 : 0;
 }
 
-static int
-parse_secrets(char *text, size_t len, struct endpoint_secret **secretsp,
-    size_t *np)
+int
+endpoint_parse_secrets(char *text, size_t len,
+    struct endpoint_secret **secretsp, size_t *np)
 {
 	struct endpoint_secret *secrets = NULL, *grown;
 	size_t n = 0;
@@ -1510,7 +1510,7 @@ endpoint_load_secrets(struct spool *sp, const char *name,
 		goto fail;
 	close(fd);
 
-	rc = parse_secrets(text, len, secrets, n);
+	rc = endpoint_parse_secrets(text, len, secrets, n);
 	e = errno;
 	explicit_bzero(text, len);
 	free(text);

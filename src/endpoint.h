@@ -111,6 +111,13 @@ int endpoint_subscribes(const struct endpoint *ep, const char *type);
 int endpoint_load_secrets(struct spool *sp, const char *name,
     struct endpoint_secret **secrets, size_t *n);
 void endpoint_free_secrets(struct endpoint_secret *secrets, size_t n);
+/*
+ * The secrets file format alone: what endpoint_load_secrets does with
+ * the file's len bytes, NUL-terminated past len as util_read_all leaves
+ * them.  text is modified.
+ */
+int endpoint_parse_secrets(char *text, size_t len,
+    struct endpoint_secret **secrets, size_t *n);
 int endpoint_save_secrets(struct spool *sp, const char *name,
     const struct endpoint_secret *secrets, size_t n);
 

@@ -147,13 +147,18 @@ endpoint_format_duration(int64_t ms, char *buf, size_t len)
 
 /*
  * The shortest decimal form of a rate that strtod reads back as the same
- * double, so that a file written and read again compares equal.
+ * double, so that a file written and read again compares equal.  Never
+ * an exponent ("2.3e+02"), which the parser refuses: a rate is at most
+ * 1e6, and RATE_TEXT_MAX holds the fraction digits of the smallest
+ * double.
  */
+#define RATE_TEXT_MAX 352
+
 static void
 format_rate(double rate, char *buf, size_t len)
 {
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(buf, len, "%.*g", prec, rate);
+	for (int prec = 0; prec <= 340; prec++) {
+		snprintf(buf, len, "%.*f", prec, rate);
 		if (strtod(buf, NULL) == rate)
 			return;
 	}
@@ -1125,7 +1130,7 @@ char *
 endpoint_format(const struct endpoint *ep)
 {
 	struct buf b = { NULL, 0, 0, 0 };
-	char d[32];
+	char d[RATE_TEXT_MAX];
 
 	buf_add(&b, "url %s\n", ep->url ? ep->url : "");
 	buf_add(&b, "events");

@@ -192,6 +192,9 @@ test_round_trip(void)
 		full_text,
 		"url http://[::1]:8080/x\nrate 0.3333333333333333\n",
 		"url http://h/\nrate 123456.789\nmax-age 90m\n",
+		"url http://h/\nrate 230\n",
+		"url http://h/\nrate 1000000\n",
+		"url http://h/\nrate 0.0000001\n",
 		"url http://h/\nretry 0 1500ms 61s 25h\nmax-attempts 5\n",
 		"url http://h/\nretry 5s 5m 30m 2h 5h 10h 10h\n"
 		    "max-attempts 8\n",

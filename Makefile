@@ -1,7 +1,9 @@
 # hookspool - durable, signed, retried webhooks from a spool directory.
 #
 #   make            build the commands into bin/
-#   make check      install missing packages (as root), build, run all tests
+#   make check      install missing packages (as root), build, run all tests,
+#                   then run them again built with ASan and UBSan
+#   make fuzz       run each libFuzzer harness FUZZ_SECONDS (60) on its corpus
 #   make demo       build and run a delivery end to end on a scratch spool
 #   make bench      speed and memory figures, as ratios against references
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -101,17 +103,63 @@ $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libhook.a
 # Packages from Debian: to build, and to run the tests and benchmarks.
 DEB_BUILD = gcc make pkg-config libcurl4-openssl-dev libssl-dev \
 	libjansson-dev libarchive-dev
-DEB_TEST = clang openssl curl jq python3 libarchive-tools faketime \
-	strace prometheus nginx-light hyperfine e2fsprogs
+DEB_TEST = clang libclang-rt-14-dev openssl curl jq python3 \
+	libarchive-tools faketime strace prometheus nginx-light hyperfine \
+	e2fsprogs
 
 deps:
 	@sh tests/deps.sh $(DEB_BUILD) $(DEB_TEST)
 
+# Without SANITIZE, check runs the suite twice: as built, then built with
+# ASan and UBSan into build-san/; the last line sums both runs.
+ifeq ($(SANITIZE),1)
 check: deps
-	@$(MAKE) --no-print-directory all tools
-	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) sh tests/run $(T)
+	@$(MAKE) --no-print-directory all tools fuzzers
+	@BUILD=$(BUILD) SANITIZE=1 sh tests/run $(T)
+else
+check: deps
+	@$(MAKE) --no-print-directory all tools fuzzers
+	@$(MAKE) --no-print-directory SANITIZE=1 all tools
+	@sh tests/run-both $(T)
+endif
 
 tools: $(BINS) $(UNITS) $(TOOLS)
+
+# libFuzzer harnesses, one per parser, built with clang into build-fuzz/.
+# "make fuzzers" builds nothing, and says so, where clang has no libFuzzer
+# runtime; tests/95-fuzz.sh then skips.  "make fuzz" runs each harness
+# for FUZZ_SECONDS on its corpus and fails on the first crash found.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS = -std=c17 $(WARN) -g -O1 -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_SRC = $(wildcard tests/fuzz/fuzz-*.c)
+FUZZERS = $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+FUZZ_OBJ = $(LIB_SRC:src/%.c=build-fuzz/src/%.o)
+
+build-fuzz/src/%.o: src/%.c src/*.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(ALL_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
+		$(PKG_CFLAGS) -c -o $@ $<
+
+build-fuzz/libhook.a: $(FUZZ_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $(FUZZ_OBJ)
+
+build-fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h build-fuzz/libhook.a
+	$(FUZZ_CC) $(ALL_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer \
+		$(PKG_CFLAGS) -o $@ $< build-fuzz/libhook.a $(UNIT_LIBS) -ldl
+
+fuzzers:
+	@if sh tests/fuzz/probe $(FUZZ_CC); then \
+		$(MAKE) --no-print-directory $(FUZZERS); \
+	else \
+		echo "fuzzers: $(FUZZ_CC) has no libFuzzer runtime;" \
+		    "not built (Debian: libclang-rt-14-dev)"; \
+	fi
+
+fuzz: deps fuzzers
+	@sh tests/fuzz/run $(FUZZ_SECONDS) $(F)
 
 demo: deps
 	@$(MAKE) --no-print-directory all tools
@@ -146,7 +194,7 @@ uninstall:
 	for m in $(notdir $(MAN7)); do rm -f $(DESTDIR)$(MANDIR)/man7/$$m; done
 
 clean:
-	rm -rf bin build build-san
+	rm -rf bin build build-san build-fuzz
 
-.PHONY: all check deps demo bench install uninstall clean tools
+.PHONY: all check deps demo bench install uninstall clean tools fuzzers fuzz
 .SECONDARY:

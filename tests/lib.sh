@@ -17,6 +17,16 @@ TOOLS=$TOP/$BUILD/tools
 PATH=$BIN:$TOOLS:$PATH
 export PATH
 T=$(mktemp -d "${TMPDIR:-/tmp}/hooktest.XXXXXX") || exit 70
+# Built with ASan and UBSan, every command's reports (leaks included)
+# go to files in $T/san/ rather than to stderr, so that one from a
+# command whose status or output a test does not look at still fails
+# the test: done_testing counts them.  Leak detection stays on.
+if [ "${SANITIZE:-}" = 1 ]; then
+	mkdir -p "$T/san"
+	ASAN_OPTIONS=detect_leaks=1:log_path=$T/san/asan
+	UBSAN_OPTIONS=print_stacktrace=1:log_path=$T/san/ubsan
+	export ASAN_OPTIONS UBSAN_OPTIONS
+fi
 HOOK_SPOOL=$T/spool
 export HOOK_SPOOL
 unset HOOK_NOW
@@ -99,6 +109,16 @@ count_state() {
 }
 
 done_testing() {
+	if [ -d "$T/san" ]; then
+		if [ -z "$(ls "$T/san")" ]; then
+			ok "no sanitizer reported an error"
+		else
+			not_ok "no sanitizer reported an error"
+			for f in "$T"/san/*; do
+				sed 's/^/#   /' "$f" | head -n 40
+			done
+		fi
+	fi
 	echo "1..$n"
 	[ "$failed" = 0 ]
 }

@@ -1,0 +1,29 @@
+#!/bin/sh
+# Each libFuzzer harness in build-fuzz/ runs briefly (FUZZ_CHECK_SECONDS,
+# default 4) on its seed corpus without a crash, leak or failed
+# property.  "make fuzz" runs them for longer.
+. "$(dirname "$0")/lib.sh"
+
+secs=${FUZZ_CHECK_SECONDS:-4}
+have=
+for f in "$TOP"/tests/fuzz/fuzz-*.c; do
+	name=$(basename "$f" .c)
+	if [ ! -x "$TOP/build-fuzz/$name" ]; then
+		skip "$name: not built (clang's libFuzzer runtime is missing;" \
+		    "on Debian install clang-14 and libclang-rt-14-dev)"
+		continue
+	fi
+	if [ -n "${HOOK_FUZZ_DONE:-}" ]; then
+		skip "$name: run once per make check, in the plain pass"
+		continue
+	fi
+	have=1
+	if sh "$TOP/tests/fuzz/run" "$secs" "$name" >"$T/fuzz.out" 2>&1; then
+		ok "$name survives ${secs}s of fuzzing from its corpus:" \
+		    "$(sed -n "s/^$name: ok //p" "$T/fuzz.out")"
+	else
+		not_ok "$name survives ${secs}s of fuzzing from its corpus"
+		show "$T/fuzz.out"
+	fi
+done
+done_testing

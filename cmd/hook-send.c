@@ -850,6 +850,12 @@ scan_restart(struct sender *s)
 	if (claim_scan_start(&s->scan, &s->sp, now) < 0) {
 		util_warn("cannot read '%s/new'", s->sp.path);
 		s->failed = 1;
+		/*
+		 * Not again at once: a spool that cannot be read now (no
+		 * descriptor left, say) would spin the loop.  A pass ends;
+		 * --watch tries again at its next wake.
+		 */
+		s->rescan = 0;
 		return;
 	}
 	s->scanning = 1;

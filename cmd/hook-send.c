@@ -1184,8 +1184,10 @@ sender_init(struct sender *s, struct options *o)
 		return HOOK_INTERNAL;
 	for (unsigned i = 0; i < o->jobs; i++)
 		s->xfer_free[i] = 1;
-	if (pipe2(s->sigpipe, O_CLOEXEC | O_NONBLOCK) < 0)
-		return HOOK_INTERNAL;
+	if (pipe2(s->sigpipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+		util_warn("cannot make a pipe");
+		return hook_exit_for_errno(errno);
+	}
 	sigpipe_w = s->sigpipe[1];
 	if ((s->multi = curl_multi_init()) == NULL)
 		return HOOK_INTERNAL;

@@ -9,8 +9,8 @@ have=
 for f in "$TOP"/tests/fuzz/fuzz-*.c; do
 	name=$(basename "$f" .c)
 	if [ ! -x "$TOP/build-fuzz/$name" ]; then
-		skip "$name: not built (clang's libFuzzer runtime is missing;" \
-		    "on Debian install clang-14 and libclang-rt-14-dev)"
+		skip "$name: not built (clang's libFuzzer runtime is missing;\
+ on Debian install clang-14 and libclang-rt-14-dev)"
 		continue
 	fi
 	if [ -n "${HOOK_FUZZ_DONE:-}" ]; then
@@ -19,8 +19,8 @@ for f in "$TOP"/tests/fuzz/fuzz-*.c; do
 	fi
 	have=1
 	if sh "$TOP/tests/fuzz/run" "$secs" "$name" >"$T/fuzz.out" 2>&1; then
-		ok "$name survives ${secs}s of fuzzing from its corpus:" \
-		    "$(sed -n "s/^$name: ok //p" "$T/fuzz.out")"
+		got=$(sed -n "s/^$name: ok //p" "$T/fuzz.out")
+		ok "$name survives ${secs}s of fuzzing from its corpus ($got)"
 	else
 		not_ok "$name survives ${secs}s of fuzzing from its corpus"
 		show "$T/fuzz.out"

@@ -6,6 +6,7 @@
 #   make fuzz       run each libFuzzer harness FUZZ_SECONDS (60) on its corpus
 #   make demo       build and run a delivery end to end on a scratch spool
 #   make bench      speed and memory figures, as ratios against references
+#   make stress     the crash tests (tests/7*.sh), ten times longer
 #   make install    PREFIX=/usr/local DESTDIR=
 #   SANITIZE=1      build everything with ASan and UBSan
 
@@ -125,6 +126,10 @@ endif
 
 tools: $(BINS) $(UNITS) $(TOOLS)
 
+stress: deps
+	@$(MAKE) --no-print-directory all tools
+	@BUILD=$(BUILD) STRESS=1 sh tests/run /7
+
 # libFuzzer harnesses, one per parser, built with clang into build-fuzz/.
 # "make fuzzers" builds nothing, and says so, where clang has no libFuzzer
 # runtime; tests/95-fuzz.sh then skips.  "make fuzz" runs each harness
@@ -196,5 +201,5 @@ uninstall:
 clean:
 	rm -rf bin build build-san build-fuzz
 
-.PHONY: all check deps demo bench install uninstall clean tools fuzzers fuzz
+.PHONY: all check deps demo bench install uninstall clean tools stress fuzzers fuzz
 .SECONDARY:

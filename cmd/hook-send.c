@@ -113,6 +113,8 @@ struct job {
 struct sender {
 	struct options *o;
 	struct spool sp;
+	char later[8][40];		/* later/ buckets renamed into, unsynced */
+	size_t nlater;
 	struct journal j;
 	CURLM *multi;
 	struct deliver_xfer *xfers;	/* one per transfer slot */
@@ -389,6 +391,23 @@ job_free(struct job *jb)
 	free(jb);
 }
 
+static void sync_later(struct sender *s);
+
+/*
+ * A retry's bucket must be synced like done/ and dead/, or a power cut
+ * could keep its removal from cur/ and lose its arrival in later/.
+ */
+static void
+note_later(struct sender *s, const char *dir)
+{
+	for (size_t i = 0; i < s->nlater; i++)
+		if (strcmp(s->later[i], dir) == 0)
+			return;
+	if (s->nlater == sizeof(s->later) / sizeof(s->later[0]))
+		sync_later(s);
+	snprintf(s->later[s->nlater++], sizeof(s->later[0]), "%s", dir);
+}
+
 /* Move the claimed file to state dir with a new name; report failure. */
 static void
 finish(struct sender *s, struct job *jb, const char *dir, unsigned attempts,
@@ -406,7 +425,10 @@ finish(struct sender *s, struct job *jb, const char *dir, unsigned attempts,
 		/* Still in cur/ and locked: recovery returns it later. */
 		util_warn("cannot rename 'cur/%s' to '%s'", jb->c.name, to);
 		s->failed = 1;
+		return;
 	}
+	if (strncmp(dir, "later/", 6) == 0)
+		note_later(s, dir);
 }
 
 static void
@@ -1232,9 +1254,20 @@ sender_free(struct sender *s)
 }
 
 static void
+sync_later(struct sender *s)
+{
+	for (size_t i = 0; i < s->nlater; i++)
+		spool_sync_dir(&s->sp, s->later[i]);
+	if (s->nlater > 0)
+		spool_sync_dir(&s->sp, "later");
+	s->nlater = 0;
+}
+
+static void
 sync_states(struct sender *s)
 {
 	/* Renames became durable together, once per pass. */
+	sync_later(s);
 	spool_sync_dir(&s->sp, "cur");
 	spool_sync_dir(&s->sp, "done");
 	spool_sync_dir(&s->sp, "dead");

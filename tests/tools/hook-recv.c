@@ -15,6 +15,9 @@ static const char usage[] =
 "                 close-no-answer          close without an answer\n"
 "                 redirect URL             302 to URL\n"
 "                 chunked-endless          200, then a body that never ends\n"
+"                 headers-endless          200, then header lines that never end\n"
+"                 drip STATUS              answer STATUS one byte a second\n"
+"                 reset-mid                half a status line, then a reset\n"
 "  -a STATUS    the answer once the script is used up (default 204)\n"
 "  -t SECS      exit after SECS seconds (default 300)\n";
 
@@ -35,7 +38,7 @@ static const char usage[] =
 #define CONNS_MAX 256
 #define REQ_MAX (4 * 1024 * 1024)
 
-enum conn_state { C_FREE, C_READING, C_DELAY, C_ENDLESS };
+enum conn_state { C_FREE, C_READING, C_DELAY, C_ENDLESS, C_DRIP };
 
 struct conn {
 	int fd;
@@ -44,6 +47,8 @@ struct conn {
 	size_t len, cap;
 	double answer_at;
 	int status;
+	int endless_headers;	/* C_ENDLESS: header lines, not chunks */
+	size_t dripped;		/* C_DRIP: bytes of extra sent */
 	char extra[512];
 };
 
@@ -159,6 +164,23 @@ respond(struct conn *c)
 		snprintf(c->extra, sizeof(c->extra), "Location: %.480s",
 		    line + 9);
 		answer(c);
+	} else if (strcmp(line, "headers-endless") == 0) {
+		static const char h[] = "HTTP/1.1 200 OK\r\n";
+
+		send_all(c->fd, h, sizeof(h) - 1);
+		c->endless_headers = 1;
+		c->state = C_ENDLESS;
+	} else if (strncmp(line, "drip ", 5) == 0) {
+		snprintf(c->extra, sizeof(c->extra), "HTTP/1.1 %d Drip\r\n"
+		    "Content-Length: 2\r\n\r\nok", atoi(line + 5));
+		c->dripped = 0;
+		c->answer_at = now();
+		c->state = C_DRIP;
+	} else if (strcmp(line, "reset-mid") == 0) {
+		static const char h[] = "HTTP/1.1 20";
+
+		send_all(c->fd, h, sizeof(h) - 1);
+		conn_close(c, 1);
 	} else if (strcmp(line, "chunked-endless") == 0) {
 		static const char h[] = "HTTP/1.1 200 OK\r\n"
 		    "Transfer-Encoding: chunked\r\n\r\n";
@@ -299,7 +321,8 @@ main(int argc, char **argv)
 		for (int i = 0; i < CONNS_MAX; i++) {
 			if (conns[i].fd < 0)
 				continue;
-			if (conns[i].state == C_DELAY)
+			if (conns[i].state == C_DELAY ||
+			    conns[i].state == C_DRIP)
 				timeout = 20;
 			pfd[n].fd = conns[i].fd;
 			pfd[n].events = conns[i].state == C_ENDLESS ?
@@ -330,9 +353,15 @@ main(int argc, char **argv)
 				static const char chunk[] = "40\r\n"
 				    "................................"
 				    "................................\r\n";
+				static const char hline[] = "X-Endless: "
+				    "................................\r\n";
+				const char *out = cn->endless_headers ?
+				    hline : chunk;
+				size_t outlen = cn->endless_headers ?
+				    sizeof(hline) - 1 : sizeof(chunk) - 1;
 
 				if (pfd[k].revents & (POLLERR | POLLHUP) ||
-				    write(cn->fd, chunk, sizeof(chunk) - 1) < 0)
+				    write(cn->fd, out, outlen) < 0)
 					conn_close(cn, 0);
 				usleep(1000);
 			} else if (cn->state == C_READING && pfd[k].revents) {
@@ -343,6 +372,20 @@ main(int argc, char **argv)
 			if (conns[i].fd >= 0 && conns[i].state == C_DELAY &&
 			    now() >= conns[i].answer_at)
 				answer(&conns[i]);
+		for (int i = 0; i < CONNS_MAX; i++) {
+			struct conn *cn = &conns[i];
+
+			if (cn->fd < 0 || cn->state != C_DRIP ||
+			    now() < cn->answer_at)
+				continue;
+			if (write(cn->fd, cn->extra + cn->dripped, 1) < 0) {
+				conn_close(cn, 0);
+				continue;
+			}
+			cn->answer_at += 1.0;
+			if (cn->extra[++cn->dripped] == '\0')
+				cn->state = C_READING;
+		}
 	}
 	return 0;
 }

@@ -115,6 +115,7 @@ struct sender {
 	struct spool sp;
 	char later[8][40];		/* later/ buckets renamed into, unsynced */
 	size_t nlater;
+	unsigned moved;		/* renames since the last sync */
 	struct journal j;
 	CURLM *multi;
 	struct deliver_xfer *xfers;	/* one per transfer slot */
@@ -427,6 +428,7 @@ finish(struct sender *s, struct job *jb, const char *dir, unsigned attempts,
 		s->failed = 1;
 		return;
 	}
+	s->moved++;
 	if (strncmp(dir, "later/", 6) == 0)
 		note_later(s, dir);
 }
@@ -1119,6 +1121,8 @@ setup_watch(struct sender *s)
  * sleep in curl_multi_poll on the transfers, the inotify descriptor and
  * the signal pipe until something is due.
  */
+static void sync_states(struct sender *s);
+
 static void
 run(struct sender *s)
 {
@@ -1157,6 +1161,9 @@ run(struct sender *s)
 		if (s->active == 0 && s->npark == 0 && !s->scanning &&
 		    !s->o->watch && s->rescan)
 			continue;
+		/* A watcher makes what it moved durable when it goes idle. */
+		if (s->o->watch && s->moved > 0 && s->active == 0)
+			sync_states(s);
 		for (unsigned i = 0; i < nextra; i++)
 			extra[i].revents = 0;
 		curl_multi_poll(s->multi, extra, nextra, (int)wait_ms(s),
@@ -1266,7 +1273,9 @@ sync_later(struct sender *s)
 static void
 sync_states(struct sender *s)
 {
-	/* Renames became durable together, once per pass. */
+	/* Renames become durable together, once per pass (or idle spell). */
+	journal_sync(&s->j);
+	s->moved = 0;
 	sync_later(s);
 	spool_sync_dir(&s->sp, "cur");
 	spool_sync_dir(&s->sp, "done");

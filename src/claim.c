@@ -310,6 +310,9 @@ recover_one(struct spool *sp, const char *name, int64_t now)
 
 	if ((r = claim_open(sp, "cur", name, &c)) == 2)
 		return spool_quarantine(sp, "cur", name, c.odd);
+	/* Gone already: its owner finished it while this pass looked. */
+	if (r < 0 && errno == ENOENT)
+		return 0;
 	if (r != 0)
 		return r < 0 && errno == EINVAL ?
 		    spool_quarantine(sp, "cur", name, "name") : r;
@@ -328,7 +331,7 @@ recover_one(struct spool *sp, const char *name, int64_t now)
 
 		claim_release(&c);
 		errno = e;
-		return -1;
+		return e == ENOENT ? 0 : -1;
 	}
 	return 2;
 }

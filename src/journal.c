@@ -30,6 +30,12 @@ journal_close(struct journal *j)
 	j->day = -1;
 }
 
+int
+journal_sync(struct journal *j)
+{
+	return j->fd >= 0 ? fsync(j->fd) : 0;
+}
+
 static int
 open_day(struct journal *j, int64_t day)
 {
@@ -37,6 +43,9 @@ open_day(struct journal *j, int64_t day)
 	time_t t = (time_t)(day * 86400);
 	struct tm tm;
 
+	/* Lines of the day before must not stay behind in the cache. */
+	if (j->fd >= 0)
+		fsync(j->fd);
 	journal_close(j);
 	gmtime_r(&t, &tm);
 	snprintf(path, sizeof(path), "journal/%04d-%02d-%02d.jsonl",

@@ -51,6 +51,13 @@ struct journal_attempt {
 void journal_init(struct journal *j, struct spool *sp);
 void journal_close(struct journal *j);
 
+/*
+ * Flush the open day's file.  A sender calls it before it flushes the
+ * state directories, so that no message reaches dead/ or done/ on disk
+ * without the line that says why.
+ */
+int journal_sync(struct journal *j);
+
 /* Append one complete line (with its newline) to the day of at_ms. */
 int journal_append(struct journal *j, int64_t at_ms, const char *line,
     size_t len);

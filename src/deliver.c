@@ -287,7 +287,12 @@ deliver_setup(struct deliver_xfer *x, const struct deliver_request *r,
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
 	    (long)ep->connect_timeout_ms);
 	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-	curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+	/*
+	 * No CURLOPT_PIPEWAIT: a transfer waiting to multiplex on a
+	 * connection that then fails is never resumed by libcurl 7.88, and a
+	 * pass would wait for it forever.  Once a connection is known to
+	 * speak HTTP/2, later transfers share it all the same.
+	 */
 
 	/* Safety: none of this is configurable away. */
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");

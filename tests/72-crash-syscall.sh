@@ -6,6 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/send-helpers.sh"
 . "$(dirname "$0")/crash-helpers.sh"
+plain_only "it kills each command under strace"
 
 if ! command -v strace >/dev/null 2>&1 ||
     ! strace -qq -o /dev/null true 2>/dev/null; then

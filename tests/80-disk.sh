@@ -8,6 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/send-helpers.sh"
 . "$(dirname "$0")/fault-helpers.sh"
+plain_only "it injects errors with strace, into the sanitizer runtime too"
 
 S=$HOOK_SPOOL
 start_recv rx

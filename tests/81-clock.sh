@@ -6,6 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/send-helpers.sh"
 . "$(dirname "$0")/fault-helpers.sh"
+plain_only "faketime preloads a library ahead of ASan"
 
 S=$HOOK_SPOOL
 now=$(($(date +%s) + 5))

@@ -7,6 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/send-helpers.sh"
 . "$(dirname "$0")/fault-helpers.sh"
+untraced_leaks
 
 S=$HOOK_SPOOL
 scenarios=0

@@ -10,7 +10,9 @@ if [ "${STRESS:-}" = 1 ]; then
 else
 	SCALE=1
 fi
-FIGURES=${FIGURES:-$TOP/tests/crash-figures.txt}
+# The figures of a run go beside its build; FIGURES=tests/crash-figures.txt
+# makes the record that RELIABILITY.md quotes.
+FIGURES=${FIGURES:-$TOP/$BUILD/crash-figures.txt}
 INV_CACHE=$T/inv.cache
 : >"$INV_CACHE"
 t_start=$(date +%s)

@@ -128,3 +128,24 @@ skip() {
 	n=$((n + 1))
 	echo "ok $n # SKIP $1"
 }
+
+# plain_only REASON: a test file whose method the sanitizer runtime
+# cannot live with (LeakSanitizer refuses to run under ptrace, so under
+# strace; faketime's LD_PRELOAD must not come before ASan's) runs in the
+# plain pass only, and says so in the sanitized one.
+plain_only() {
+	if [ "${SANITIZE:-}" = 1 ]; then
+		skip "under the sanitizers: $1; this file runs in the plain pass"
+		done_testing
+		exit $?
+	fi
+}
+
+# untraced_leaks: LeakSanitizer cannot run under ptrace; commands run
+# under strace from here on are checked for everything else.
+untraced_leaks() {
+	if [ "${SANITIZE:-}" = 1 ]; then
+		ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0
+		export ASAN_OPTIONS
+	fi
+}

@@ -102,29 +102,15 @@ struct out {
 static int
 read_ids(struct select_filter *f)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int rc = HOOK_OK;
+	char bad[80];
 
-	while ((n = getline(&line, &cap, stdin)) >= 0) {
-		char *p = line, *end = line + n;
-
-		while (end > p && (end[-1] == '\n' || end[-1] == '\r' ||
-		    end[-1] == ' ' || end[-1] == '\t'))
-			*--end = '\0';
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '\0' || *p == '#')
-			continue;
-		if (select_add_id(f, p) < 0) {
-			rc = util_fail(HOOK_DATAERR, "bad id '%s' on standard "
-			    "input", p);
-			break;
-		}
-	}
-	free(line);
-	return rc;
+	if (select_read_ids(f, stdin, bad, sizeof(bad)) == 0)
+		return HOOK_OK;
+	if (bad[0])
+		return util_fail(HOOK_DATAERR, "bad id '%s' on standard input",
+		    bad);
+	return util_fail(HOOK_IOERR, "cannot read standard input: %s",
+	    strerror(errno));
 }
 
 static int

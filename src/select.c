@@ -45,6 +45,42 @@ select_add_id(struct select_filter *f, const char *id)
 }
 
 int
+select_read_ids(struct select_filter *f, FILE *in, char *bad,
+    size_t badlen)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int rc = 0, err = 0;
+
+	bad[0] = '\0';
+	while ((n = getline(&line, &cap, in)) >= 0) {
+		char *p = line, *end = line + n;
+
+		while (end > p && (end[-1] == '\n' || end[-1] == '\r' ||
+		    end[-1] == ' ' || end[-1] == '\t'))
+			*--end = '\0';
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0' || *p == '#')
+			continue;
+		if (select_add_id(f, p) < 0) {
+			snprintf(bad, badlen, "%s", p);
+			rc = -1;
+			err = EINVAL;
+			break;
+		}
+	}
+	if (rc == 0 && ferror(in)) {
+		rc = -1;
+		err = errno;
+	}
+	free(line);
+	errno = err;
+	return rc;
+}
+
+int
 select_parse_list(const char *s, char ***list, size_t *n)
 {
 	const char *p = s;

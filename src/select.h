@@ -26,6 +26,7 @@
 #define HOOK_SELECT_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "spool.h"
@@ -78,6 +79,15 @@ struct select_set {
 
 /* Add an exact id to the filter (copied); -1 EINVAL if not an id. */
 int select_add_id(struct select_filter *f, const char *id);
+
+/*
+ * Add the ids read from in, one per line; blank lines and lines starting
+ * with '#' are skipped, white space around an id is ignored.  -1 with
+ * errno EINVAL and the offending id in bad (cut to badlen), or with the
+ * read error's errno and bad empty.
+ */
+int select_read_ids(struct select_filter *f, FILE *in, char *bad,
+    size_t badlen);
 
 /*
  * Set the filter option named as on the command line ("id", "endpoint",

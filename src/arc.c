@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -71,6 +72,18 @@ add_filter(struct archive *a, enum arc_compression c)
 	}
 }
 
+/* Compress through "gzip -LEVEL"; 0 if that cannot be set up. */
+static int
+gzip_program(struct archive *a, const char *level)
+{
+	char cmd[32];
+
+	if (access("/bin/gzip", X_OK) != 0)
+		return 0;
+	snprintf(cmd, sizeof(cmd), "/bin/gzip -n -%s", level);
+	return archive_write_add_filter_program(a, cmd) == ARCHIVE_OK;
+}
+
 int
 arc_supported(enum arc_compression c)
 {
@@ -126,7 +139,16 @@ arc_create(int fd, enum arc_compression c, int level, char *err,
 		fail(err, errlen, ENOMEM, "out of memory", NULL);
 		goto fail;
 	}
-	if (add_filter(w->a, c) != ARCHIVE_OK) {
+	/*
+	 * gzip runs as a process of its own, as it does under tar -z, so
+	 * that compressing and reading the messages share both cores; the
+	 * built-in filter serves where no gzip program can be started.
+	 */
+	snprintf(value, sizeof(value), "%d", level >= 0 ? level : 6);
+	if (c == ARC_GZIP && (level < 0 || (level >= 1 && level <= 9)) &&
+	    gzip_program(w->a, value)) {
+		level = -1;
+	} else if (add_filter(w->a, c) != ARCHIVE_OK) {
 		fail(err, errlen, ENOTSUP, "compression", w->a);
 		goto fail;
 	}

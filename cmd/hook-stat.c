@@ -4,11 +4,11 @@
  * Prometheus textfile collector, or a cron check.
  */
 static const char usage[] =
-"usage: hook-stat [-d DIR] [-s TIME] [-u TIME] [--names-only]\n"
+"usage: hook-stat [-d DIR] [-s TIME] [-u TIME] [--names-only] [-a]\n"
 "                 [--json | --prometheus] [-o FILE] [--color WHEN]\n"
 "       hook-stat [-d DIR] --check [--max-dead N] [--max-age DURATION]\n"
 "                 [--max-failing N] [-q]\n"
-"       hook-stat [-d DIR] [--json] ID\n"
+"       hook-stat [-d DIR] [--json] [-a] ID\n"
 "\n"
 "  -d, --spool DIR       the spool (default $HOOK_SPOOL, then\n"
 "                        $XDG_STATE_HOME/hookspool, ~/.local/state/hookspool)\n"
@@ -17,6 +17,8 @@ static const char usage[] =
 "  -u, --until TIME      end of the window (default now)\n"
 "      --names-only      count the queue from file names alone, without\n"
 "                        the per-endpoint breakdown (no file is opened)\n"
+"  -a, --archives        read the journal days and messages that\n"
+"                        hook-archive packed into archive/ too\n"
 "  -j, --json            JSON for scripts (see hook-stat(1) for the schema)\n"
 "  -p, --prometheus      Prometheus text exposition format\n"
 "  -o, --output FILE     write to FILE atomically instead of standard output\n"
@@ -50,6 +52,7 @@ static const char usage[] =
 #include "journal_read.h"
 #include "message.h"
 #include "spool.h"
+#include "stat_archive.h"
 #include "stat_queue.h"
 #include "stat_window.h"
 #include "util.h"
@@ -63,6 +66,7 @@ struct options {
 	enum form form;
 	int64_t now_ms, since_ms, until_ms;
 	int names_only;
+	int archives;		/* read archive/ too */
 	int color;
 	int quiet;
 	long long max_dead, max_failing;	/* -1: no threshold */
@@ -1187,6 +1191,7 @@ id_time_ms(const char *id)
 
 struct found {
 	int in_spool;
+	char archived[400];	/* "archive/FILE: STATE/NAME", or "" */
 	enum stat_state state;
 	char dir[64];
 	struct spool_name name;
@@ -1221,6 +1226,9 @@ print_message_table(FILE *f, const struct options *o, const struct found *found,
 			fprintf(f, "%-10s%s\n", "since", when);
 		if (found->name.reason[0])
 			fprintf(f, "%-10s%s\n", "reason", found->name.reason);
+	} else if (found->archived[0]) {
+		fprintf(f, "%-10s%s (%s)\n", "state", "archived",
+		    found->archived);
 	} else {
 		fprintf(f, "%-10s%s\n", "state", "not in the spool");
 	}
@@ -1323,7 +1331,11 @@ print_message_json(FILE *f, const struct options *o,
 
 	json_object_set_new(root, "id", json_string(o->id));
 	json_object_set_new(root, "state", found->in_spool ?
-	    json_string(stat_state_name(found->state)) : json_null());
+	    json_string(stat_state_name(found->state)) :
+	    found->archived[0] ? json_string("archived") : json_null());
+	if (!found->in_spool && found->archived[0])
+		json_object_set_new(root, "archive",
+		    json_string(found->archived));
 	if (found->in_spool) {
 		int pending = found->state == SS_NEW || found->state == SS_LATER ||
 		    found->state == SS_CUR;
@@ -1453,10 +1465,20 @@ show_message(FILE *f, struct spool *sp, const struct options *o, int color)
 			util_warn("cannot read '%s/journal'", sp->path);
 		close(jfd);
 	}
+	if (o->archives) {
+		unsigned damaged;
+
+		if (stat_archive_scan(sp, from > 0 ? from : 0, INT64_MAX, o->id,
+		    follow_line, &fw, found.archived, sizeof(found.archived),
+		    &damaged) < 0)
+			util_warn("cannot read '%s/archive'", sp->path);
+		else if (damaged)
+			util_warnx("%u damaged archives passed over", damaged);
+	}
 	if (fw.oom)
 		util_warnx("out of memory: not every attempt is shown");
 
-	if (!found.in_spool && fw.n == 0) {
+	if (!found.in_spool && !found.archived[0] && fw.n == 0) {
 		rc = util_fail(HOOK_NO, "no message '%s' in the spool or the "
 		    "journal", o->id);
 	} else if (o->form == FORM_JSON) {
@@ -1607,6 +1629,21 @@ read_journal(struct spool *sp, struct report *r)
 	return HOOK_OK;
 }
 
+/* The journal days hook-archive packed away, into the same window. */
+static int
+read_archives(struct spool *sp, struct report *r)
+{
+	unsigned damaged;
+
+	if (stat_archive_scan(sp, r->window.since_ms, r->window.until_ms,
+	    NULL, stat_window_line, &r->window, NULL, 0, &damaged) < 0)
+		return util_fail(hook_exit_for_errno(errno), "cannot read '%s/"
+		    "archive': %s", sp->path, strerror(errno));
+	if (damaged)
+		util_warnx("%u damaged archives passed over", damaged);
+	return HOOK_OK;
+}
+
 static int
 report(struct spool *sp, const struct options *o, FILE *f)
 {
@@ -1629,6 +1666,8 @@ report(struct spool *sp, const struct options *o, FILE *f)
 		goto out;
 	}
 	if ((rc = read_journal(sp, &r)) != HOOK_OK)
+		goto out;
+	if (o->archives && (rc = read_archives(sp, &r)) != HOOK_OK)
 		goto out;
 	if (sort_names(&r.queue.endpoint_names, NULL, &r.qep_order, &nq) < 0 ||
 	    sort_names(&r.window.endpoint_names, r.window.endpoints,
@@ -1672,6 +1711,7 @@ static const struct option longopts[] = {
 	{ "since", required_argument, NULL, 's' },
 	{ "until", required_argument, NULL, 'u' },
 	{ "names-only", no_argument, NULL, OPT_NAMES_ONLY },
+	{ "archives", no_argument, NULL, 'a' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "prometheus", no_argument, NULL, 'p' },
 	{ "output", required_argument, NULL, 'o' },
@@ -1727,7 +1767,7 @@ parse_options(int argc, char **argv, struct options *o)
 	o->now_ms = util_now_ms();
 	o->max_dead = o->max_failing = -1;
 	o->max_age_ms = -1;
-	while ((c = getopt_long(argc, argv, "d:s:u:jpo:cqh", longopts,
+	while ((c = getopt_long(argc, argv, "d:s:u:ajpo:cqh", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -1738,6 +1778,9 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'u':
 			until = optarg;
+			break;
+		case 'a':
+			o->archives = 1;
 			break;
 		case OPT_NAMES_ONLY:
 			o->names_only = 1;

@@ -3,6 +3,7 @@ complete -c hook-stat -s d -l spool -r -a '(__fish_complete_directories)' -d 'sp
 complete -c hook-stat -s s -l since -x -a '15m 1h 6h 24h 7d' -d 'start of the window'
 complete -c hook-stat -s u -l until -x -a 'now' -d 'end of the window'
 complete -c hook-stat -l names-only -d 'count the queue from file names alone'
+complete -c hook-stat -s a -l archives -d 'read archived history too'
 complete -c hook-stat -s j -l json -d 'JSON for scripts'
 complete -c hook-stat -s p -l prometheus -d 'Prometheus text format'
 complete -c hook-stat -s o -l output -r -F -d 'write to a file atomically'

@@ -266,8 +266,9 @@ target_load(struct sender *s, struct target *t)
 		return;
 	if (endpoint_load_secrets(&s->sp, t->name, &secrets, &n) < 0 &&
 	    errno != ENOENT) {
-		t->state = T_BROKEN;
 		util_warn("cannot read secrets of endpoint '%s'", t->name);
+		endpoint_free(&t->ep);	/* only a T_OK target owns one */
+		t->state = T_BROKEN;
 		return;
 	}
 	for (size_t i = 0; i < n && t->nkeys < DELIVER_KEYS_MAX; i++) {

@@ -72,6 +72,13 @@ do
 	    -e crash.batch <"$T/in" >"$T/ids" 2>/dev/null
 	rc=$?
 	win=$(kill_window $win $rc)
+	# A kill can cut a write of ids short, even mid-line: only whole
+	# lines are acknowledgments, and only a finished run prints whole
+	# batches for certain.
+	if [ -s "$T/ids" ] && [ -n "$(tail -c 1 "$T/ids")" ]; then
+		sed -i '$d' "$T/ids"
+		torn=$((${torn:-0} + 1))
+	fi
 	got=$(wc -l <"$T/ids")
 	batch_acked=$((batch_acked + got))
 	# Printed ids are the first lines of the input, in order.
@@ -81,7 +88,7 @@ do
 		kills=$((kills + 1))
 		after_kill
 	fi
-	[ $((got % 20)) = 0 ] || partial=$got
+	[ $((got % 20)) = 0 ] || [ $rc = 137 ] || partial=$got
 done
 batch_kills=$((kills - single_kills))
 echo "# kill window at the end: $win us"
@@ -89,8 +96,9 @@ check "$batch_kills of $runs batch enqueues killed at random instants: \
 after each, every acknowledged id is in one state, whole (broken: \
 $((broken - broken_before)))" [ $broken = $broken_before -a \
     $batch_kills -ge $want ]
-check "printed ids come in whole batches of 20 (a batch is made durable, \
-then printed)" [ -z "${partial:-}" ]
+echo "# id lines cut short by a kill: ${torn:-0}"
+check "a finished run prints its ids in whole batches of 20 (a batch is \
+made durable, then printed)" [ -z "${partial:-}" ]
 
 # --- recovery, then every promise in its final form
 start_recv final

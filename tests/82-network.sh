@@ -7,7 +7,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/send-helpers.sh"
 . "$(dirname "$0")/fault-helpers.sh"
-untraced_leaks
 
 S=$HOOK_SPOOL
 scenarios=0
@@ -87,7 +86,7 @@ start_recv meta "redirect http://169.254.169.254/latest/meta-data/" \
 endpoint meta "http://127.0.0.1:$PORT/" "scheme none" "timeout 3s"
 ID=$(enqueue meta)
 ack "$ID"
-strace -f -o "$T/connects" -e trace=connect timeout 30 hook-send -q
+traced strace -f -o "$T/connects" -e trace=connect timeout 30 hook-send -q
 check "a redirect to 169.254.169.254 is not followed: retried as a 3xx" \
     is "$(state_of "$ID")/$(jfield "$ID" status)" later/302
 check "169.254.169.254 is never connected to" \
@@ -96,7 +95,7 @@ endpoint meta2 "http://169.254.169.254/latest/meta-data/" "scheme none" \
     "deny-private yes" "timeout 3s"
 ID=$(enqueue meta2)
 ack "$ID"
-strace -f -o "$T/connects" -e trace=connect timeout 30 hook-send -q
+traced strace -f -o "$T/connects" -e trace=connect timeout 30 hook-send -q
 check "an endpoint at 169.254.169.254 with deny-private is refused" \
     is "$(state_of "$ID")/$(jfield "$ID" error)" later/refused-address
 check "and no connection to it was begun" \

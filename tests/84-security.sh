@@ -171,7 +171,7 @@ for host in 127.1 0x7f.1 0x7f000001 017700000001 2130706433 127.0.0.1 \
 			continue
 		fi
 		ack "$id"
-		strace -f -o "$T/connects" -e trace=connect \
+		traced strace -f -o "$T/connects" -e trace=connect \
 		    hook-send -q $opt >/dev/null 2>&1
 		err=$(jfield "$id" error)
 		# A name that does not resolve here fails earlier still.

@@ -141,11 +141,8 @@ plain_only() {
 	fi
 }
 
-# untraced_leaks: LeakSanitizer cannot run under ptrace; commands run
-# under strace from here on are checked for everything else.
-untraced_leaks() {
-	if [ "${SANITIZE:-}" = 1 ]; then
-		ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0
-		export ASAN_OPTIONS
-	fi
+# traced CMD...: run CMD (strace and what it runs) without LeakSanitizer,
+# which cannot run under ptrace; the other sanitizer checks stay on.
+traced() {
+	ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0 "$@"
 }

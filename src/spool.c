@@ -81,11 +81,19 @@ check_dirs(struct spool *sp, int create)
 
 		if (fstatat(sp->fd, state_dirs[i], &st,
 		    AT_SYMLINK_NOFOLLOW) < 0) {
-			if (errno != ENOENT || !create)
+			if (errno != ENOENT)
 				return -1;
+			/*
+			 * A spool made by an older release may lack a newer
+			 * directory: make it.  A reader that cannot (a
+			 * read-only spool) goes on without it.
+			 */
 			if (mkdirat(sp->fd, state_dirs[i], 0700) < 0 &&
-			    errno != EEXIST)
+			    errno != EEXIST) {
+				if (!create)
+					continue;
 				return -1;
+			}
 			if (fstatat(sp->fd, state_dirs[i], &st,
 			    AT_SYMLINK_NOFOLLOW) < 0)
 				return -1;

@@ -49,7 +49,12 @@ struct spool_name {
 /* Find the spool (see above) and write its path; -1 if no HOME. */
 int spool_default_path(char *buf, size_t len);
 
-/* Open (and with create, make) the spool at dir, or the default. */
+/*
+ * Open (and with create, make) the spool at dir, or the default.  A state
+ * directory missing from an existing spool (one made by an older
+ * release) is made either way; without create, one that cannot be made
+ * is passed over, and its readers find it empty.
+ */
 int spool_open(struct spool *sp, const char *dir, int create);
 void spool_close(struct spool *sp);
 

@@ -72,7 +72,10 @@ schedule_retry_after(const char *value, int64_t now_ms)
 		return clamp(secs * 1000);
 	}
 	t = curl_getdate(p, NULL);
-	if (t == -1)
+	if (t < 0)
 		return -1;
+	/* A date past the clamp: no need to multiply (and overflow). */
+	if ((int64_t)t > now_ms / 1000 + SCHEDULE_RA_MAX / 1000)
+		return SCHEDULE_RA_MAX;
 	return clamp((int64_t)t * 1000 - now_ms);
 }

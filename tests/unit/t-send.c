@@ -56,6 +56,14 @@ test_schedule(void)
 	    due == 8000, "Retry-After replaces the delay, without jitter");
 	CHECK(schedule_retry_after("120", 0) == 120000,
 	    "Retry-After in seconds");
+	{
+		/* Found by fuzzing: a date so far off that ms overflowed. */
+		int64_t far = schedule_retry_after(
+		    "Sun, 6 Nov 888888888 08:49:37 GMT", 1700000000000LL);
+
+		CHECK(far == SCHEDULE_RA_MAX || far == -1,
+		    "a Retry-After date ages away is clamped or refused");
+	}
 	CHECK(schedule_retry_after("0", 0) == 1000,
 	    "Retry-After is at least 1 s");
 	CHECK(schedule_retry_after("99999999", 0) == 86400000,

@@ -62,7 +62,6 @@ static const char usage[] =
 #include "util.h"
 
 #define FILE_MAX ((size_t)MESSAGE_HEADER_MAX + MESSAGE_BODY_MAX + 64)
-#define JOURNAL_DAY_MAX ((size_t)1024 * 1024 * 1024)
 
 struct options {
 	const char *spool;
@@ -114,18 +113,6 @@ read_ids(struct select_filter *f)
 }
 
 static int
-spool_day_reader(void *ctx, const char *day, char **buf, size_t *len)
-{
-	struct spool *sp = ctx;
-	char path[64];
-
-	snprintf(path, sizeof(path), "journal/%s.jsonl", day);
-	if (util_read_file(sp->fd, path, JOURNAL_DAY_MAX, buf, len) == 0)
-		return 0;
-	return errno == ENOENT ? 1 : -1;
-}
-
-static int
 choose(struct spool *sp, const struct options *o, struct select_set *set)
 {
 	for (size_t i = 0; i < o->nfrom; i++)
@@ -138,7 +125,7 @@ choose(struct spool *sp, const struct options *o, struct select_set *set)
 		util_warnx("%zu files are not readable messages and were left "
 		    "alone", set->skipped);
 	if (o->filter.noutcomes > 0 && select_outcomes(set, &o->filter,
-	    spool_day_reader, sp) < 0)
+	    select_spool_days_reader, sp) < 0)
 		return util_fail(hook_exit_for_errno(errno), "cannot read the "
 		    "journal in '%s/journal': %s", sp->path, strerror(errno));
 	select_finish(set, &o->filter);
@@ -273,7 +260,7 @@ add_day(struct spool *sp, struct out *out, const char *file)
 	int rc = HOOK_OK;
 
 	snprintf(path, sizeof(path), "journal/%s", file);
-	if (util_read_file(sp->fd, path, JOURNAL_DAY_MAX, &buf, &len) < 0)
+	if (util_read_file(sp->fd, path, SELECT_DAY_MAX, &buf, &len) < 0)
 		return util_fail(hook_exit_for_errno(errno),
 		    "cannot read '%s/%s': "
 		    "%s", sp->path, path, strerror(errno));
@@ -316,7 +303,7 @@ add_journal_lines(struct spool *sp, struct out *out,
 
 		gmtime_r(&t, &tm);
 		strftime(name, sizeof(name), "%Y-%m-%d", &tm);
-		if (spool_day_reader(sp, name, &buf, &len) != 0)
+		if (select_spool_days_reader(sp, name, &buf, &len) != 0)
 			continue;
 		if ((kept = malloc(len + 1)) == NULL) {
 			free(buf);

@@ -57,7 +57,6 @@ static const char usage[] =
 #include "spool.h"
 #include "util.h"
 
-#define JOURNAL_DAY_MAX (1024 * 1024 * 1024)
 
 struct options {
 	const char *spool;
@@ -105,18 +104,6 @@ read_ids(struct select_filter *f)
 }
 
 static int
-spool_day_reader(void *ctx, const char *day, char **buf, size_t *len)
-{
-	struct spool *sp = ctx;
-	char path[64];
-
-	snprintf(path, sizeof(path), "journal/%s.jsonl", day);
-	if (util_read_file(sp->fd, path, JOURNAL_DAY_MAX, buf, len) == 0)
-		return 0;
-	return errno == ENOENT ? 1 : -1;
-}
-
-static int
 choose_from_spool(struct spool *sp, const struct options *o,
     struct select_set *set)
 {
@@ -128,7 +115,7 @@ choose_from_spool(struct spool *sp, const struct options *o,
 		util_warnx("%zu files in '%s/%s' are not readable messages "
 		    "and were left alone", set->skipped, sp->path, o->from);
 	if ((o->filter.noutcomes > 0 || o->dry_run) &&
-	    select_outcomes(set, &o->filter, spool_day_reader, sp) < 0)
+	    select_outcomes(set, &o->filter, select_spool_days_reader, sp) < 0)
 		return util_fail(hook_exit_for_errno(errno), "cannot read the "
 		    "journal in '%s/journal': %s", sp->path, strerror(errno));
 	return HOOK_OK;

@@ -804,6 +804,19 @@ select_read_archive(struct arc_reader *r, const struct select_filter *f,
 }
 
 int
+select_spool_days_reader(void *ctx, const char *day, char **buf,
+    size_t *len)
+{
+	struct spool *sp = ctx;
+	char path[64];
+
+	snprintf(path, sizeof(path), "journal/%s.jsonl", day);
+	if (util_read_file(sp->fd, path, SELECT_DAY_MAX, buf, len) == 0)
+		return 0;
+	return errno == ENOENT ? 1 : -1;
+}
+
+int
 select_days_reader(void *ctx, const char *day, char **buf, size_t *len)
 {
 	struct select_days *days = ctx;

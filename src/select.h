@@ -153,6 +153,13 @@ int select_read_archive(struct arc_reader *r, const struct select_filter *f,
     struct select_set *set, struct select_days *days, char *err,
     size_t errlen);
 
+/* A select_day_reader over the live journal of a struct spool (ctx). */
+int select_spool_days_reader(void *ctx, const char *day, char **buf,
+    size_t *len);
+
+/* The largest journal day file read whole. */
+#define SELECT_DAY_MAX ((size_t)1024 * 1024 * 1024)
+
 /* A select_day_reader over struct select_days (ctx). */
 int select_days_reader(void *ctx, const char *day, char **buf,
     size_t *len);

@@ -383,7 +383,7 @@ load_head(struct sender *s, struct target *t)
 	}
 }
 
-/* Moving messages out of cur/ */
+/* Moving claimed messages on */
 
 static void
 job_free(struct job *jb)
@@ -396,8 +396,9 @@ job_free(struct job *jb)
 static void sync_later(struct sender *s);
 
 /*
- * A retry's bucket must be synced like done/ and dead/, or a power cut
- * could keep its removal from cur/ and lose its arrival in later/.
+ * The later/ buckets a pass moved messages into or out of are synced
+ * like done/ and dead/: a power cut must not keep a retry's removal
+ * from its old place and lose its arrival in the new one.
  */
 static void
 note_later(struct sender *s, const char *dir)
@@ -424,12 +425,15 @@ finish(struct sender *s, struct job *jb, const char *dir, unsigned attempts,
 	spool_format_name(name, sizeof(name), &sn);
 	snprintf(to, sizeof(to), "%s/%s", dir, name);
 	if (claim_finish(&s->sp, &jb->c, to) < 0) {
-		/* Still in cur/ and locked: recovery returns it later. */
-		util_warn("cannot rename 'cur/%s' to '%s'", jb->c.name, to);
+		/* Released, it stays queued and is attempted again. */
+		util_warn("cannot rename '%s/%s' to '%s'", jb->c.dir,
+		    jb->c.name, to);
 		s->failed = 1;
 		return;
 	}
 	s->moved++;
+	if (strncmp(jb->c.dir, "later/", 6) == 0)
+		note_later(s, jb->c.dir);
 	if (strncmp(dir, "later/", 6) == 0)
 		note_later(s, dir);
 }
@@ -602,23 +606,15 @@ can_start(struct sender *s, struct job *jb, int64_t mono)
 	return 1;
 }
 
-/* 0 started (or finished at once), 1 lost to another sender. */
-static int
+/* Start the transfer of a claimed message (or finish it at once). */
+static void
 start(struct sender *s, struct job *jb)
 {
 	struct target *t = jb->t;
 	struct deliver_request rq = { 0 };
 	char why[32];
-	int slot = -1, r;
+	int slot = -1;
 
-	if ((r = claim_take(&s->sp, &jb->c)) != 0) {
-		if (r < 0) {
-			util_warn("cannot claim '%s/%s'", jb->c.dir,
-			    jb->c.name);
-			s->failed = 1;
-		}
-		return 1;
-	}
 	for (unsigned i = 0; i < s->o->jobs; i++)
 		if (s->xfer_free[i]) {
 			slot = (int)i;
@@ -640,7 +636,7 @@ start(struct sender *s, struct job *jb)
 		s->xfer_free[slot] = 1;
 		go_dead(s, jb, jb->c.sn.attempts, why, 0);
 		job_free(jb);
-		return 0;
+		return;
 	}
 	if (s->deadline) {
 		int64_t left = s->deadline - jb->t0;
@@ -663,7 +659,6 @@ start(struct sender *s, struct job *jb)
 			    t->next_start : jb->t0) + step;
 		}
 	}
-	return 0;
 }
 
 /* Start what the limits allow from the park, oldest first. */
@@ -689,8 +684,7 @@ dispatch(struct sender *s)
 		}
 		if (jb->t)
 			jb->t->parked--;
-		if (start(s, jb) != 0)
-			job_free(jb);
+		start(s, jb);
 	}
 	s->npark = keep;
 }
@@ -793,11 +787,8 @@ consider(struct sender *s, struct job *jb, int forced)
 			goto skip;
 		jb->t = t;
 		if (t->state == T_MISSING) {
-			if (claim_take(&s->sp, &jb->c) == 0) {
-				jb->t = NULL;
-				go_dead(s, jb, jb->c.sn.attempts,
-				    "no-endpoint", 0);
-			}
+			jb->t = NULL;
+			go_dead(s, jb, jb->c.sn.attempts, "no-endpoint", 0);
 			goto skip;
 		}
 		if (t->state == T_BROKEN)
@@ -1278,7 +1269,6 @@ sync_states(struct sender *s)
 	journal_sync(&s->j);
 	s->moved = 0;
 	sync_later(s);
-	spool_sync_dir(&s->sp, "cur");
 	spool_sync_dir(&s->sp, "done");
 	spool_sync_dir(&s->sp, "dead");
 	spool_sync_dir(&s->sp, "new");

@@ -194,12 +194,25 @@ claim_scan_next(struct claim_scan *s, char *dir, size_t dirlen,
 	}
 }
 
+/* Open without touching the access time where the owner allows it. */
+static int
+open_message(struct spool *sp, const char *path)
+{
+	int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
+	int fd = openat(sp->fd, path, flags | O_NOATIME);
+
+	if (fd < 0 && errno == EPERM)
+		fd = openat(sp->fd, path, flags);
+	return fd;
+}
+
 int
 claim_open(struct spool *sp, const char *dir, const char *name,
     struct claim *c)
 {
 	char path[SPOOL_NAME_MAX + 48];
-	struct stat st;
+	struct stat st, there;
+	int e;
 
 	c->fd = -1;
 	c->odd = NULL;
@@ -217,67 +230,51 @@ claim_open(struct spool *sp, const char *dir, const char *name,
 	 * followed.  Either, and any other file that is not a regular
 	 * one, is for the caller to quarantine.
 	 */
-	c->fd = openat(sp->fd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-	    O_CLOEXEC);
+	c->fd = open_message(sp, path);
 	if (c->fd < 0 && errno == ELOOP) {
 		c->odd = "symlink";
 		return 2;
 	}
 	if (c->fd < 0)
 		return errno == ENOENT ? 1 : -1;
-	if (fstat(c->fd, &st) < 0) {
-		int e = errno;
-
-		claim_release(c);
-		errno = e;
-		return -1;
-	}
+	if (fstat(c->fd, &st) < 0)
+		goto fail;
 	if (!S_ISREG(st.st_mode)) {
 		claim_release(c);
 		c->odd = "not-a-file";
 		return 2;
 	}
+	c->size = st.st_size;
 	if (flock(c->fd, LOCK_EX | LOCK_NB) < 0) {
-		int e = errno;
-
-		claim_release(c);
-		if (e == EWOULDBLOCK)
-			return 1;
-		errno = e;
-		return -1;
-	}
-	return 0;
-}
-
-int
-claim_take(struct spool *sp, struct claim *c)
-{
-	char from[SPOOL_NAME_MAX + 48], to[SPOOL_NAME_MAX + 8];
-	struct stat mine, there;
-
-	snprintf(from, sizeof(from), "%s/%s", c->dir, c->name);
-	snprintf(to, sizeof(to), "cur/%s", c->name);
-	if (spool_move(sp, from, to) < 0) {
-		/* Another sender moved it between our open and our rename. */
-		if (errno == ENOENT || errno == EEXIST) {
+		if (errno == EWOULDBLOCK) {
 			claim_release(c);
 			return 1;
 		}
-		return -1;
+		goto fail;
 	}
-	if (fstat(c->fd, &mine) < 0 ||
-	    fstatat(sp->fd, to, &there, AT_SYMLINK_NOFOLLOW) < 0)
-		return -1;
-	if (mine.st_dev != there.st_dev || mine.st_ino != there.st_ino) {
-		/*
-		 * What we renamed is not what we locked: leave it in cur/
-		 * for recovery, which will find its lock free.
-		 */
+
+	/*
+	 * Between the open and the lock, another sender may have finished
+	 * this file and moved it on, and a replay may even have put a new
+	 * file under the same name.  Only if the name still leads to the
+	 * inode locked is the message in place, and ours.
+	 */
+	if (fstatat(sp->fd, path, &there, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno != ENOENT)
+			goto fail;
 		claim_release(c);
 		return 1;
 	}
-	snprintf(c->dir, sizeof(c->dir), "cur");
+	if (there.st_dev != st.st_dev || there.st_ino != st.st_ino) {
+		claim_release(c);
+		return 1;
+	}
 	return 0;
+fail:
+	e = errno;
+	claim_release(c);
+	errno = e;
+	return -1;
 }
 
 int
@@ -287,7 +284,7 @@ claim_finish(struct spool *sp, struct claim *c, const char *to)
 
 	snprintf(from, sizeof(from), "%s/%s", c->dir, c->name);
 	if (spool_move(sp, from, to) < 0)
-		return -1;	/* still locked and in cur/: the caller decides */
+		return -1;	/* still locked where it lies: the caller decides */
 	claim_release(c);
 	return 0;
 }

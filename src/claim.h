@@ -12,13 +12,20 @@
  * losing a race with a sender that refills it is harmless, because
  * spool_move creates the bucket again.
  *
- * Claiming: claim_open opens the file where it lies and takes flock
- * (LOCK_EX|LOCK_NB) on it; 1 means another process holds it or it has
- * gone.  claim_take renames it to cur/ and checks that cur/NAME is the
- * inode locked.  claim_finish renames it out of cur/ to its next state
- * and only then closes the descriptor, so the lock is held for as long
- * as the file is in cur/.  Locks die with their process: recovery takes
- * the lock of a file in cur/ only if its owner has died.
+ * Claiming: a claim is a lock, not a move.  claim_open opens the file
+ * where it lies, takes flock(LOCK_EX|LOCK_NB) on it, and then checks
+ * that DIR/NAME is still the inode it locked; 1 means another process
+ * holds it, or it moved or went before the lock was taken.  The file
+ * stays where it is for the whole attempt.  claim_finish renames it to
+ * its next state and only then closes the descriptor, so every move of
+ * a message out of new/ or later/ is made under its lock: whoever holds
+ * the lock of a file found in place may move it.  Locks die with their
+ * process, so a sender that dies leaves its messages in the queue,
+ * unlocked, with nothing to undo.
+ *
+ * cur/ is not written any more.  A spool used by an earlier hookspool,
+ * whose claims were renames into cur/, may hold such files: recovery
+ * returns those whose lock is free.
  *
  * Errors: -1 with errno; nothing is printed.
  */
@@ -27,6 +34,7 @@
 
 #include <dirent.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "spool.h"
 
@@ -46,10 +54,11 @@ struct claim_scan {
 
 struct claim {
 	int fd;			/* locked; -1 when none */
-	char dir[32];		/* where it was: "new", "later/BUCKET" */
+	char dir[32];		/* where it lies: "new", "later/BUCKET" */
 	char name[SPOOL_NAME_MAX];
 	struct spool_name sn;
 	const char *odd;	/* claim_open 2: "symlink" or "not-a-file" */
+	off_t size;		/* as fstat saw it when claimed */
 };
 
 int claim_scan_start(struct claim_scan *s, struct spool *sp, int64_t now);
@@ -60,23 +69,25 @@ int claim_scan_next(struct claim_scan *s, char *dir, size_t dirlen,
 void claim_scan_end(struct claim_scan *s);
 
 /*
- * 0 locked, 1 busy or gone, 2 not a regular file (c->odd says what:
- * the caller quarantines it; a FIFO is never waited on, a symbolic
- * link never followed), -1 error.
+ * 0 claimed (locked, and still DIR/NAME), 1 busy, moved or gone, 2 not
+ * a regular file (c->odd says what: the caller quarantines it; a FIFO
+ * is never waited on, a symbolic link never followed), -1 error.
  */
 int claim_open(struct spool *sp, const char *dir, const char *name,
     struct claim *c);
-/* 0 now in cur/, 1 lost a race (c is released), -1 error. */
-int claim_take(struct spool *sp, struct claim *c);
-/* Move cur/NAME to to (a path such as "done/ID:1:T"), then unlock. */
+/*
+ * Move the claimed file to to (a path such as "done/ID:1:T"), then
+ * unlock.  -1 if it could not be moved: it is still claimed, where it
+ * lay, and the caller decides (releasing it leaves it queued).
+ */
 int claim_finish(struct spool *sp, struct claim *c, const char *to);
-/* Unlock and close without moving (a file not taken). */
+/* Unlock and close without moving: the message stays queued. */
 void claim_release(struct claim *c);
 
 /*
- * Return orphaned claims: each cur/ file whose lock can be taken goes
- * back to new/ if it had no attempt, else to later/<bucket of now>/
- * ID:ATTEMPTS:NOW, attempts unchanged.  Remove tmp/ files older than
+ * Return the claims an earlier hookspool left: each cur/ file whose
+ * lock can be taken goes back to new/ if it had no attempt, else to
+ * later/<bucket of now>/ID:ATTEMPTS:NOW, attempts unchanged.  Remove tmp/ files older than
  * CLAIM_TMP_MAX_AGE.  *returned counts the claims put back.
  */
 int claim_recover(struct spool *sp, int64_t now, unsigned *returned);

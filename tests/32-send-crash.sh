@@ -25,22 +25,25 @@ for k in 1 2 3 4 5 6; do enqueue slow; done >"$T/slow.ids"
 hook-send -q -j 4 &
 sp=$!
 i=0
-while [ "$(count_state cur)" -lt 4 ] && [ $i -lt 100 ]; do
+while [ "$(requests slow)" -lt 4 ] && [ $i -lt 100 ]; do
 	sleep 0.05
 	i=$((i + 1))
 done
+check "in flight: 4 requests sent, and all 6 messages claimed where \
+they lie (locked in new/)" is "$(requests slow)/$(locked)/$(count_state new)" \
+    4/6/6
 kill -9 $sp
 wait $sp 2>/dev/null
-check "in flight, claimed messages are in cur/" is "$(count_state cur)" 4
+check "after kill -9 the dead sender's claims are gone with it: the 6 \
+messages are queued, unlocked, with nothing to recover" \
+    is "$(locked)/$(count_state new)/$(count_state cur)" 0/6/0
 stop_pid "$RECV_PID"
 start_recv fast
 endpoint slow "http://127.0.0.1:$PORT/" "scheme none"
-hook-send -q -v 2>"$T/rec.err"
-check "the next pass returns the dead sender's claims (recovered=4)" \
-    grep -qx "recovered=4" "$T/rec.err"
-check "after kill -9 and recovery every message is delivered" \
+hook-send -q
+check "after kill -9 the next pass delivers every message" \
     all_done "$T/slow.ids"
-check "after recovery every message is in exactly one state" \
+check "... and every message is in exactly one state" \
     is "$(count_state cur)/$(count_state new)/$(count_state later)" 0/0/0
 
 # A claim whose owner is alive is left alone.
@@ -49,12 +52,27 @@ endpoint hold "http://127.0.0.1:$PORT/" "scheme none"
 hid=$(enqueue hold)
 hook-send -q &
 sp=$!
-sleep 0.7
+i=0
+while [ "$(requests hold)" -lt 1 ] && [ $i -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
 hook-send -q -v 2>"$T/hold.err"
-check "recovery leaves a living sender's claim in cur/" \
-    is "$(state_of "$hid")" cur
+check "a second sender leaves a living sender's claim alone" \
+    is "$(requests hold)/$(state_of "$hid")/$(locked)" 1/new/1
 wait $sp
 check "... which that sender then finishes" is "$(state_of "$hid")" done
+
+# What an earlier hookspool left in cur/ goes back to the queue.
+start_recv legacy
+endpoint legacy "http://127.0.0.1:$PORT/" "scheme none"
+lid=$(enqueue legacy)
+f=$(ls "$HOOK_SPOOL/new" | grep "^$lid:")
+mv "$HOOK_SPOOL/new/$f" "$HOOK_SPOOL/cur/$f"
+hook-send -q -v 2>"$T/legacy.err"
+check "a claim an earlier release left in cur/ is returned and delivered \
+(recovered=1)" sh -c "grep -qx 'recovered=1' '$T/legacy.err' &&
+    [ '$(state_of "$lid")' = done ]"
 
 # A stale tmp/ file is removed; a fresh one is kept.
 : >"$HOOK_SPOOL/tmp/old.1.1"
@@ -106,7 +124,7 @@ endpoint watch "http://127.0.0.1:$PORT/" "scheme none"
 sleep 5.2	# so that the watcher reads the endpoint again
 wid=$(enqueue watch)
 i=0
-while [ "$(state_of "$wid")" != cur ] && [ $i -lt 100 ]; do
+while [ "$(requests watch2)" -lt 1 ] && [ $i -lt 100 ]; do
 	sleep 0.02
 	i=$((i + 1))
 done

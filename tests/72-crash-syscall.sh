@@ -116,7 +116,9 @@ campaign() {
 			paste "$T/out" "$T/payloads" | grep '^msg_' >>"$T/acked"
 			;;
 		esac
-		h=$(count_state cur)
+		# With -j 1 a crash cuts short at most one attempt.
+		h=0
+		case $label in hook-send*) [ $rc = 137 ] && h=1 ;; esac
 		hid=$((hid + h))
 		send_all -j 1
 		invariants -f -a "$T/acked" -k "$h" -r "$T/ok:$T/ok.script" \
@@ -140,7 +142,7 @@ campaign() {
 it, $completed came too late): after recovery, every promise holds \
 (broken: $bad)" [ $bad = 0 ]
 	figure "$label points=$i killed=$killed completed=$completed" \
-	    "dup=$dup hidden-claims=$hid broken=$bad"
+	    "dup=$dup cut-short=$hid broken=$bad"
 }
 
 # Setups: what is in the spool before the command under test.
@@ -165,8 +167,8 @@ setup_send() {
 }
 setup_recover() {
 	setup_send
-	# Two claims of a sender that died: one never attempted, one
-	# attempted once.
+	# Two claims an earlier hookspool left in cur/ when it died: one
+	# never attempted, one attempted once.
 	for f in $(ls "$HOOK_SPOOL/new" | head -n 2); do
 		mv "$HOOK_SPOOL/new/$f" "$HOOK_SPOOL/cur/$f"
 	done
@@ -181,10 +183,10 @@ campaign "enqueue --batch (3 messages, batches of 2)" setup_batch \
     hook-enqueue --batch --batch-size 2 -t ok -e crash.sys
 campaign "hook-send (4 messages: delivered, retried, refused)" setup_send \
     hook-send -q -j 1
-campaign "hook-send recovering two orphaned claims" setup_recover \
+campaign "hook-send recovering two claims left in cur/" setup_recover \
     hook-send -q -j 1
 
 figure "syscall total-points=$total_points killed=$total_killed" \
-    "dup=$total_dup hidden-claims=$total_hidden"
+    "dup=$total_dup cut-short=$total_hidden"
 figures_done
 done_testing

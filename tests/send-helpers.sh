@@ -87,6 +87,16 @@ print("null" if v is None else v)
 PY
 }
 
+# locked: how many message files in new/ and later/ a sender holds the
+# lock of, that is, has claimed.  Each is opened without O_CREAT, so a
+# file that moves meanwhile is skipped, never made again.
+locked() {
+	find "$HOOK_SPOOL/new" "$HOOK_SPOOL/later" -type f 2>/dev/null |
+	while read -r f; do
+		( exec 9<"$f" || exit 0; flock -n 9 || echo held ) 2>/dev/null
+	done | grep -c held
+}
+
 # state_of ID: the directory its file is in (later for later/BUCKET).
 state_of() {
 	f=$(find "$HOOK_SPOOL/new" "$HOOK_SPOOL/cur" "$HOOK_SPOOL/later" \

@@ -46,7 +46,7 @@ PKG_CFLAGS = $(call pkg,cflags,libcurl libcrypto jansson libarchive)
 # libcrypto costs milliseconds at every exec.
 LIBS_hook-enqueue = $(JANSSON_LIBS)
 LIBS_hook-endpoint =
-LIBS_hook-send = $(CURL_LIBS) $(CRYPTO_LIBS) $(JANSSON_LIBS)
+LIBS_hook-send = $(CURL_LIBS) $(CRYPTO_LIBS) $(JANSSON_LIBS) -pthread
 LIBS_hook-verify = -ldl
 LIBS_hook-stat = $(JANSSON_LIBS) $(ARCHIVE_LIBS)
 LIBS_hook-replay = $(ARCHIVE_LIBS) $(JANSSON_LIBS)

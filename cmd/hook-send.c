@@ -30,6 +30,7 @@ static const char usage[] =
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <spawn.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -51,6 +52,7 @@ static const char usage[] =
 #include "exits.h"
 #include "journal.h"
 #include "message.h"
+#include "porter.h"
 #include "schedule.h"
 #include "sign.h"
 #include "spool.h"
@@ -102,8 +104,7 @@ struct target {
 
 /* A message claimed ahead of its transfer, or in one. */
 struct job {
-	struct claim c;
-	struct message m;
+	struct porter_job pj;		/* first: the claim, the message */
 	struct target *t;		/* NULL: an ad-hoc URL */
 	struct deliver_xfer *x;
 	int64_t start_ms, t0;
@@ -113,20 +114,21 @@ struct job {
 struct sender {
 	struct options *o;
 	struct spool sp;
-	char later[8][40];		/* later/ buckets renamed into, unsynced */
+	char later[64][40];		/* later/ buckets renamed into, unsynced */
 	size_t nlater;
 	unsigned moved;		/* renames since the last sync */
-	struct journal j;
+	struct journal j;		/* the porter's while it runs */
+	struct porter porter;
 	CURLM *multi;
 	struct deliver_xfer *xfers;	/* one per transfer slot */
-	int *xfer_free;
+	unsigned *spare, nspare;		/* free transfer slots */
 	struct job **park;		/* claimed ahead, waiting */
 	size_t npark, cappark;
 	unsigned active;
+	unsigned held;			/* attempts ended, not yet filed */
 	struct target **targets;
 	size_t ntargets;
 	struct endpoint adhoc;
-	struct claim_scan scan;
 	int scanning, rescan;
 	int64_t next_wake;		/* real ms; 0: none */
 	int64_t deadline;		/* monotonic ms; 0: none */
@@ -177,33 +179,74 @@ on_signal(int sig)
 
 /* Alerts */
 
+extern char **environ;
+
+/* 1 if the environment entry e sets one of names. */
+static int
+sets_one_of(const char *e, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(names[i]);
+
+		if (strncmp(e, names[i], len) == 0 && e[len] == '=')
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The command runs under /bin/sh with the details in its environment.
+ * The environment is made here and the child only execs, since the
+ * porter thread may hold a lock at the instant the child is made.
+ */
 static void
 alert(struct sender *s, const char *cmd, const char *event,
     const char *id, const char *endpoint, const char *reason, long status)
 {
-	char st[24];
+	enum { NVARS = 6 };
+	static const char *const names[NVARS] = { "HOOK_EVENT", "HOOK_ID",
+		"HOOK_ENDPOINT", "HOOK_REASON", "HOOK_STATUS", "HOOK_SPOOL" };
+	const char *values[NVARS];
+	char st[24], *vars[NVARS] = { NULL }, **env = NULL;
+	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
+	size_t n = 0, k = 0;
 	pid_t pid;
+	int e = ENOMEM;
 
 	if (cmd == NULL)
 		return;
-	pid = fork();
-	if (pid < 0) {
-		util_warn("cannot run the %s command", event);
-		return;
-	}
-	if (pid > 0) {
-		s->alerts++;
-		return;
-	}
 	snprintf(st, sizeof(st), "%ld", status);
-	setenv("HOOK_EVENT", event, 1);
-	setenv("HOOK_ID", id ? id : "", 1);
-	setenv("HOOK_ENDPOINT", endpoint ? endpoint : "", 1);
-	setenv("HOOK_REASON", reason ? reason : "", 1);
-	setenv("HOOK_STATUS", status > 0 ? st : "", 1);
-	setenv("HOOK_SPOOL", s->sp.path, 1);
-	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-	_exit(127);
+	values[0] = event;
+	values[1] = id ? id : "";
+	values[2] = endpoint ? endpoint : "";
+	values[3] = reason ? reason : "";
+	values[4] = status > 0 ? st : "";
+	values[5] = s->sp.path;
+	while (environ[n])
+		n++;
+	if ((env = calloc(n + NVARS + 1, sizeof(*env))) == NULL)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		if (!sets_one_of(environ[i], names, NVARS))
+			env[k++] = environ[i];
+	for (size_t v = 0; v < NVARS; v++) {
+		if (asprintf(&vars[v], "%s=%s", names[v], values[v]) < 0) {
+			vars[v] = NULL;
+			goto out;
+		}
+		env[k++] = vars[v];
+	}
+	env[k] = NULL;
+	if ((e = posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, env)) == 0)
+		s->alerts++;
+out:
+	for (size_t v = 0; v < NVARS; v++)
+		free(vars[v]);
+	free(env);
+	if (e != 0) {
+		errno = e;
+		util_warn("cannot run the %s command", event);
+	}
 }
 
 static void
@@ -385,12 +428,11 @@ load_head(struct sender *s, struct target *t)
 
 /* Moving claimed messages on */
 
+/* A job not attempted after all: released, it stays queued. */
 static void
 job_free(struct job *jb)
 {
-	claim_release(&jb->c);
-	message_free(&jb->m);
-	free(jb);
+	porter_job_free(&jb->pj);
 }
 
 static void sync_later(struct sender *s);
@@ -406,36 +448,36 @@ note_later(struct sender *s, const char *dir)
 	for (size_t i = 0; i < s->nlater; i++)
 		if (strcmp(s->later[i], dir) == 0)
 			return;
-	if (s->nlater == sizeof(s->later) / sizeof(s->later[0]))
+	if (s->nlater == sizeof(s->later) / sizeof(s->later[0])) {
+		porter_drain(&s->porter);	/* the renames come first */
 		sync_later(s);
+	}
 	snprintf(s->later[s->nlater++], sizeof(s->later[0]), "%s", dir);
 }
 
-/* Move the claimed file to state dir with a new name; report failure. */
+/*
+ * Hand the claimed job to the porter, which writes its journal line (if
+ * record made one), then moves it to dir under its new name.  The job
+ * is the porter's from here on: the caller must not touch it again.
+ */
 static void
 finish(struct sender *s, struct job *jb, const char *dir, unsigned attempts,
     int64_t time, const char *reason)
 {
-	struct spool_name sn = jb->c.sn;
-	char name[SPOOL_NAME_MAX], to[SPOOL_NAME_MAX + 48];
+	struct spool_name sn = jb->pj.c.sn;
+	char name[SPOOL_NAME_MAX];
 
 	sn.attempts = attempts;
 	sn.time = time;
 	snprintf(sn.reason, sizeof(sn.reason), "%s", reason ? reason : "");
 	spool_format_name(name, sizeof(name), &sn);
-	snprintf(to, sizeof(to), "%s/%s", dir, name);
-	if (claim_finish(&s->sp, &jb->c, to) < 0) {
-		/* Released, it stays queued and is attempted again. */
-		util_warn("cannot rename '%s/%s' to '%s'", jb->c.dir,
-		    jb->c.name, to);
-		s->failed = 1;
-		return;
-	}
+	snprintf(jb->pj.to, sizeof(jb->pj.to), "%s/%s", dir, name);
 	s->moved++;
-	if (strncmp(jb->c.dir, "later/", 6) == 0)
-		note_later(s, jb->c.dir);
+	if (strncmp(jb->pj.c.dir, "later/", 6) == 0)
+		note_later(s, jb->pj.c.dir);
 	if (strncmp(dir, "later/", 6) == 0)
 		note_later(s, dir);
+	porter_file(&s->porter, &jb->pj);
 }
 
 static void
@@ -444,50 +486,63 @@ later_dir(char *buf, size_t len, int64_t due)
 	spool_later_dir(buf, len, due);
 }
 
+/* The dead alert, then the move to dead/ (the job is gone after). */
 static void
 go_dead(struct sender *s, struct job *jb, unsigned attempts,
     const char *reason, long status)
 {
-	finish(s, jb, "dead", attempts, util_now_ms() / 1000, reason);
-	alert(s, s->o->on_dead, "dead", jb->m.id, jb->t ? jb->t->name : NULL,
-	    reason, status);
+	alert(s, s->o->on_dead, "dead", jb->pj.m.id,
+	    jb->t ? jb->t->name : NULL, reason, status);
 	if (s->worst != HOOK_PERMFAIL)
 		s->worst = HOOK_PERMFAIL;
+	finish(s, jb, "dead", attempts, util_now_ms() / 1000, reason);
 }
 
 /* The outcome of one attempt */
 
+/*
+ * The journal line of the attempt, kept in the job for the porter to
+ * write: the strings that do not outlive this call are copied into it.
+ */
 static void
 record(struct sender *s, struct job *jb, const struct deliver_result *r,
     unsigned attempt, const char *outcome, const char *reason,
     int64_t next_due)
 {
-	struct journal_attempt a = {
-		.id = jb->m.id,
+	struct porter_job *pj = &jb->pj;
+	struct journal_attempt *a = &pj->a;
+	size_t kept = jb->x->kept < sizeof(pj->response) ? jb->x->kept :
+	    sizeof(pj->response);
+
+	memcpy(pj->response, jb->x->body, kept);
+	if (r->detail)
+		snprintf(pj->detail, sizeof(pj->detail), "%s", r->detail);
+	if (reason)
+		snprintf(pj->reason, sizeof(pj->reason), "%s", reason);
+	*a = (struct journal_attempt){
+		.id = pj->m.id,
 		.endpoint = jb->t ? jb->t->name : NULL,
-		.url = jb->m.url,
-		.event = jb->m.event,
+		.url = pj->m.url,
+		.event = pj->m.event,
 		.attempt = attempt,
 		.start_ms = jb->start_ms,
 		.duration_ms = mono_ms() - jb->t0,
 		.status = r->status,
 		.error = r->error,
-		.detail = r->detail,
+		.detail = r->detail ? pj->detail : NULL,
 		.class = r->class,
 		.outcome = outcome,
-		.reason = reason,
+		.reason = reason ? pj->reason : NULL,
 		.next_due = next_due,
-		.response = jb->x->body,
-		.response_len = jb->x->kept,
+		.response = pj->response,
+		.response_len = kept,
 	};
-
-	if (journal_append_attempt(&s->j, &a) < 0)
-		util_warn("cannot append to the journal of '%s'", s->sp.path);
+	pj->has_line = 1;
 	if (s->o->verbose)
 		fprintf(stderr, "id=%s endpoint=%s attempt=%u status=%ld "
-		    "outcome=%s ms=%" PRId64 "%s%s\n", jb->m.id,
+		    "outcome=%s ms=%" PRId64 "%s%s\n", pj->m.id,
 		    jb->t ? jb->t->name : "-", attempt, r->status, outcome,
-		    a.duration_ms, reason ? " reason=" : "",
+		    a->duration_ms, reason ? " reason=" : "",
 		    reason ? reason : "");
 }
 
@@ -519,6 +574,11 @@ count_success(struct sender *s, struct target *t, const char *id)
 	save_breaker(s, t);
 }
 
+/*
+ * Judge the attempt, record it and hand the job over to be moved on.
+ * The job is gone once finish or go_dead has it, so what is needed
+ * after that is kept here first.
+ */
 static void
 conclude(struct sender *s, struct job *jb, CURLcode rc)
 {
@@ -527,18 +587,20 @@ conclude(struct sender *s, struct job *jb, CURLcode rc)
 	struct deliver_result r;
 	struct schedule_policy p = { ep->retry_ms, ep->nretry,
 		ep->max_attempts, ep->max_age_ms };
-	unsigned n = jb->c.sn.attempts + 1;
+	unsigned n = jb->pj.c.sn.attempts + 1;
 	int64_t now = util_now_ms(), due;
 	const char *reason = NULL;
-	char why[48], bucket[40], gone[ENDPOINT_NAME_MAX + 64];
+	char id[SPOOL_ID_MAX + 1], why[48], bucket[40];
+	char gone[ENDPOINT_NAME_MAX + 64];
 
+	snprintf(id, sizeof(id), "%s", jb->pj.m.id);
 	deliver_result(jb->x, rc, now, &r);
 	switch (deliver_judge(&r, ep, why, sizeof(why))) {
 	case DELIVER_OK:
 		record(s, jb, &r, n, "delivered", NULL, 0);
 		finish(s, jb, "done", n, now / 1000, NULL);
 		if (t) {
-			count_success(s, t, jb->m.id);
+			count_success(s, t, id);
 			if (t->ep.ordered)
 				set_head(s, t, NULL);
 		}
@@ -549,7 +611,7 @@ conclude(struct sender *s, struct job *jb, CURLcode rc)
 		if (t && !t->disabled) {
 			snprintf(gone, sizeof(gone), "410 Gone at %" PRId64,
 			    now / 1000);
-			disable(s, t, gone, jb->m.id, r.status);
+			disable(s, t, gone, id, r.status);
 		}
 		return;
 	case DELIVER_DEAD:
@@ -561,7 +623,7 @@ conclude(struct sender *s, struct job *jb, CURLcode rc)
 	case DELIVER_RETRY:
 		break;
 	}
-	if (schedule_next(&p, n, jb->m.created_ms, now, r.retry_after_ms,
+	if (schedule_next(&p, n, jb->pj.m.created_ms, now, r.retry_after_ms,
 	    random32(s), &due, &reason) < 0) {
 		record(s, jb, &r, n, "dead", reason, 0);
 		go_dead(s, jb, n, reason, r.status);
@@ -575,15 +637,27 @@ conclude(struct sender *s, struct job *jb, CURLcode rc)
 		if (s->next_wake == 0 || due * 1000 < s->next_wake)
 			s->next_wake = due * 1000;
 		if (t && t->ep.ordered)
-			set_head(s, t, jb->m.id);
+			set_head(s, t, id);
 		if (s->worst == HOOK_OK)
 			s->worst = HOOK_TEMPFAIL;
 	}
 	if (t)
-		count_failure(s, t, jb->m.id);
+		count_failure(s, t, id);
 }
 
 /* Starting transfers */
+
+/*
+ * Whether a transfer may start: fewer than -j in flight, and fewer than
+ * twice -j attempts whose outcome is not on disk yet (the porter files
+ * it), so that a crash repeats at most twice -j attempts.
+ */
+static int
+slot_free(const struct sender *s)
+{
+	return s->active < s->o->jobs && s->active + s->held <
+	    2 * s->o->jobs;
+}
 
 static int
 can_start(struct sender *s, struct job *jb, int64_t mono)
@@ -591,7 +665,7 @@ can_start(struct sender *s, struct job *jb, int64_t mono)
 	struct target *t = jb->t;
 	unsigned cap;
 
-	if (s->active >= s->o->jobs)
+	if (!slot_free(s))
 		return 0;
 	if (t == NULL)
 		return 1;
@@ -613,29 +687,22 @@ start(struct sender *s, struct job *jb)
 	struct target *t = jb->t;
 	struct deliver_request rq = { 0 };
 	char why[32];
-	int slot = -1;
+	unsigned slot = s->spare[--s->nspare];	/* can_start saw one */
 
-	for (unsigned i = 0; i < s->o->jobs; i++)
-		if (s->xfer_free[i]) {
-			slot = (int)i;
-			break;
-		}
-	s->xfer_free[slot] = 0;
 	jb->x = &s->xfers[slot];
 	jb->start_ms = util_now_ms();
 	jb->t0 = mono_ms();
-	rq.m = &jb->m;
+	rq.m = &jb->pj.m;
 	rq.ep = t ? &t->ep : &s->adhoc;
-	rq.url = t ? t->ep.url : jb->m.url;
+	rq.url = t ? t->ep.url : jb->pj.m.url;
 	rq.scheme = t ? t->ep.scheme : SCHEME_NONE;
 	rq.keys = t ? t->keys : NULL;
 	rq.nkeys = t ? t->nkeys : 0;
 	rq.ts = jb->start_ms / 1000;
 	rq.deny_private = s->o->deny_private || (t && t->ep.deny_private);
 	if (deliver_setup(jb->x, &rq, why, sizeof(why)) < 0) {
-		s->xfer_free[slot] = 1;
-		go_dead(s, jb, jb->c.sn.attempts, why, 0);
-		job_free(jb);
+		s->spare[s->nspare++] = slot;
+		go_dead(s, jb, jb->pj.c.sn.attempts, why, 0);
 		return;
 	}
 	if (s->deadline) {
@@ -668,6 +735,7 @@ dispatch(struct sender *s)
 	int64_t mono = mono_ms();
 	size_t keep = 0;
 
+	s->held = porter_pending(&s->porter);
 	for (size_t i = 0; i < s->npark; i++) {
 		struct job *jb = s->park[i];
 
@@ -727,52 +795,12 @@ add_candidate(struct target *t, const char *dir, const char *name)
 	t->ncands++;
 }
 
-/* Open, lock and read a due file; NULL if busy, gone or quarantined. */
+/* Claim and read a due file; NULL if busy, gone or quarantined. */
 static struct job *
 take_file(struct sender *s, const char *dir, const char *name)
 {
-	struct job *jb = calloc(1, sizeof(*jb));
-	char why[32], *buf;
-	size_t len;
-	int r;
-
-	if (jb == NULL)
-		return NULL;
-	if ((r = claim_open(&s->sp, dir, name, &jb->c)) != 0) {
-		if (r == 2 && spool_quarantine(&s->sp, dir, name,
-		    jb->c.odd) < 0)
-			util_warn("cannot quarantine '%s/%s'", dir, name);
-		else if (r == 2 && !s->o->quiet)
-			util_warnx("'%s/%s' moved to corrupt/: %s", dir, name,
-			    jb->c.odd);
-		if (r < 0 && errno == EINVAL &&
-		    spool_quarantine(&s->sp, dir, name, "name") < 0)
-			util_warn("cannot quarantine '%s/%s'", dir, name);
-		free(jb);
-		return NULL;
-	}
-	if (util_read_all(jb->c.fd, MESSAGE_HEADER_MAX + MESSAGE_BODY_MAX,
-	    &buf, &len) < 0) {
-		util_warn("cannot read '%s/%s'", dir, name);
-		goto fail;
-	}
-	if (message_decode(buf, len, &jb->m, why, sizeof(why)) < 0) {
-		free(buf);
-		goto corrupt;
-	}
-	if (strcmp(jb->m.id, jb->c.sn.id) != 0) {
-		snprintf(why, sizeof(why), "mismatch");
-		goto corrupt;
-	}
-	return jb;
-corrupt:
-	if (spool_quarantine(&s->sp, dir, name, why) < 0)
-		util_warn("cannot quarantine '%s/%s'", dir, name);
-	else if (!s->o->quiet)
-		util_warnx("'%s/%s' moved to corrupt/: %s", dir, name, why);
-fail:
-	job_free(jb);
-	return NULL;
+	return (struct job *)porter_take(&s->sp, dir, name, sizeof(struct job),
+	    s->o->quiet);
 }
 
 /* Decide what to do with a due message just read. */
@@ -782,14 +810,14 @@ consider(struct sender *s, struct job *jb, int forced)
 	struct target *t = NULL;
 
 	jb->forced = forced;
-	if (jb->m.endpoint) {
-		if ((t = target_get(s, jb->m.endpoint)) == NULL)
+	if (jb->pj.m.endpoint) {
+		if ((t = target_get(s, jb->pj.m.endpoint)) == NULL)
 			goto skip;
 		jb->t = t;
 		if (t->state == T_MISSING) {
 			jb->t = NULL;
-			go_dead(s, jb, jb->c.sn.attempts, "no-endpoint", 0);
-			goto skip;
+			go_dead(s, jb, jb->pj.c.sn.attempts, "no-endpoint", 0);
+			return;
 		}
 		if (t->state == T_BROKEN)
 			goto skip;
@@ -807,7 +835,7 @@ consider(struct sender *s, struct job *jb, int forced)
 			goto skip;
 		}
 		if (t->ep.ordered && !forced) {
-			add_candidate(t, jb->c.dir, jb->c.name);
+			add_candidate(t, jb->pj.c.dir, jb->pj.c.name);
 			goto skip;
 		}
 	}
@@ -858,55 +886,48 @@ dispatch_ordered(struct sender *s, struct target *t)
 static void
 scan_restart(struct sender *s)
 {
-	int64_t now = util_now_ms() / 1000;
+	porter_scan(&s->porter, util_now_ms() / 1000);
+	s->scanning = 1;
+	s->rescan = 0;
+}
 
-	if (s->scanning)
-		claim_scan_end(&s->scan);
+/* The scan has ended: what it passed over sets the next wake. */
+static void
+scan_ended(struct sender *s, int64_t next_due, int err)
+{
 	s->scanning = 0;
-	if (claim_scan_start(&s->scan, &s->sp, now) < 0) {
-		util_warn("cannot read '%s/new'", s->sp.path);
-		s->failed = 1;
+	if (err) {
 		/*
 		 * Not again at once: a spool that cannot be read now (no
 		 * descriptor left, say) would spin the loop.  A pass ends;
 		 * --watch tries again at its next wake.
 		 */
-		s->rescan = 0;
-		return;
+		util_warn("cannot read the queue of '%s'", s->sp.path);
+		s->failed = 1;
 	}
-	s->scanning = 1;
-	s->rescan = 0;
+	if (next_due > 0 && (s->next_wake == 0 ||
+	    next_due * 1000 < s->next_wake))
+		s->next_wake = next_due * 1000;
+	for (size_t i = 0; i < s->ntargets; i++)
+		dispatch_ordered(s, s->targets[i]);
 }
 
-/* Read due entries until the park holds as many as -j allows ahead. */
+/* Take what the porter read ahead until the park is full. */
 static void
 fill(struct sender *s)
 {
-	char dir[32], name[SPOOL_NAME_MAX];
-	struct spool_name sn;
-	struct job *jb;
-	int r;
+	struct porter_job *pj;
+	int64_t next_due;
+	int ended, err;
 
 	while (s->scanning && !stopping && s->npark < 2 * s->o->jobs) {
-		r = claim_scan_next(&s->scan, dir, sizeof(dir), name,
-		    sizeof(name), &sn);
-		if (r <= 0) {
-			if (r < 0) {
-				util_warn("cannot read the queue of '%s'",
-				    s->sp.path);
-				s->failed = 1;
-			}
-			if (s->scan.next_due > 0 && (s->next_wake == 0 ||
-			    s->scan.next_due * 1000 < s->next_wake))
-				s->next_wake = s->scan.next_due * 1000;
-			claim_scan_end(&s->scan);
-			s->scanning = 0;
-			for (size_t i = 0; i < s->ntargets; i++)
-				dispatch_ordered(s, s->targets[i]);
+		pj = porter_next(&s->porter, &ended, &next_due, &err);
+		if (pj != NULL)
+			consider(s, (struct job *)pj, 0);
+		else if (ended)
+			scan_ended(s, next_due, err);
+		else
 			return;
-		}
-		if ((jb = take_file(s, dir, name)) != NULL)
-			consider(s, jb, 0);
 	}
 }
 
@@ -919,24 +940,29 @@ harvest(struct sender *s)
 	int left;
 
 	while ((msg = curl_multi_info_read(s->multi, &left)) != NULL) {
+		CURL *easy = msg->easy_handle;
+		CURLcode rc = msg->data.result;
+		struct deliver_xfer *x;
+		struct target *t;
 		struct job *jb;
 
 		if (msg->msg != CURLMSG_DONE)
 			continue;
-		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
-		    (char **)&jb);
-		curl_multi_remove_handle(s->multi, msg->easy_handle);
-		conclude(s, jb, msg->data.result);
-		deliver_cleanup(jb->x);
-		s->xfer_free[jb->x - s->xfers] = 1;
+		/* msg is not to be read once its handle is removed. */
+		curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&jb);
+		curl_multi_remove_handle(s->multi, easy);
+		x = jb->x;
+		t = jb->t;
+		conclude(s, jb, rc);	/* jb is gone after this */
+		deliver_cleanup(x);
+		s->spare[s->nspare++] = (unsigned)(x - s->xfers);
 		s->active--;
-		if (jb->t) {
-			jb->t->in_flight--;
+		if (t) {
+			t->in_flight--;
 			/* An ordered endpoint may have more in this pass. */
-			if (jb->t->ep.ordered && s->o->nids == 0)
+			if (t->ep.ordered && s->o->nids == 0)
 				s->rescan = 1;
 		}
-		job_free(jb);
 	}
 }
 
@@ -1056,14 +1082,17 @@ park_ids(struct sender *s)
 
 /* Waiting */
 
+/*
+ * How long the poll may sleep.  When the porter's news is awaited,
+ * porter_sleep says whether it came already, or else arms the porter to
+ * wake the poll.
+ */
 static int64_t
 wait_ms(struct sender *s)
 {
 	int64_t w = s->o->watch ? RESCAN_MS : 1000, now = util_now_ms();
 	int64_t mono = mono_ms();
 
-	if (s->scanning && s->npark < 2 * s->o->jobs)
-		return 0;
 	if (s->next_wake > 0) {
 		int64_t d = s->next_wake - now;
 
@@ -1078,6 +1107,19 @@ wait_ms(struct sender *s)
 	}
 	if (s->deadline && s->deadline - mono < w)
 		w = s->deadline - mono < 0 ? 0 : s->deadline - mono;
+	/*
+	 * The porter's news is awaited only when it could start a transfer:
+	 * with a slot free, its next job read; with the slots held by
+	 * attempts not yet filed, a filing done (see can_start).  Otherwise
+	 * a transfer ending wakes the poll.
+	 */
+	if (slot_free(s) ? s->scanning && s->npark < 2 * s->o->jobs :
+	    s->active < s->o->jobs && (s->scanning || s->npark > 0)) {
+		if (w > 0 && porter_sleep(&s->porter))
+			w = 0;
+	} else {
+		porter_kick(&s->porter);
+	}
 	return w;
 }
 
@@ -1135,6 +1177,10 @@ run(struct sender *s)
 
 		if (s->deadline && mono_ms() >= s->deadline)
 			stopping = 1;
+		if (stopping && s->scanning) {
+			porter_halt(&s->porter);	/* claim nothing new */
+			s->scanning = 0;
+		}
 		if (!stopping && !s->scanning && s->o->nids == 0 &&
 		    (s->rescan || (s->o->watch && s->next_wake > 0 &&
 		    now >= s->next_wake))) {
@@ -1160,6 +1206,7 @@ run(struct sender *s)
 			extra[i].revents = 0;
 		curl_multi_poll(s->multi, extra, nextra, (int)wait_ms(s),
 		    NULL);
+		porter_awake(&s->porter);
 		if (extra[0].revents)
 			drain(s->sigpipe[0]);
 		if (nextra > 1 && extra[1].revents) {
@@ -1171,7 +1218,7 @@ run(struct sender *s)
 		reap_alerts(s, 0);
 	}
 	if (s->scanning)
-		claim_scan_end(&s->scan);
+		porter_halt(&s->porter);
 	s->scanning = 0;
 	for (size_t i = 0; i < s->npark; i++) {
 		if (s->park[i]->t)
@@ -1200,11 +1247,11 @@ sender_init(struct sender *s, struct options *o)
 	if (util_random(&s->rng, sizeof(s->rng)) < 0 || s->rng == 0)
 		s->rng = (uint64_t)mono_ms() | 1;
 	s->xfers = calloc(o->jobs, sizeof(*s->xfers));
-	s->xfer_free = calloc(o->jobs, sizeof(*s->xfer_free));
-	if (s->xfers == NULL || s->xfer_free == NULL)
+	s->spare = calloc(o->jobs, sizeof(*s->spare));
+	if (s->xfers == NULL || s->spare == NULL)
 		return HOOK_INTERNAL;
 	for (unsigned i = 0; i < o->jobs; i++)
-		s->xfer_free[i] = 1;
+		s->spare[s->nspare++] = o->jobs - 1 - i;
 	if (pipe2(s->sigpipe, O_CLOEXEC | O_NONBLOCK) < 0) {
 		util_warn("cannot make a pipe");
 		return hook_exit_for_errno(errno);
@@ -1238,7 +1285,7 @@ sender_free(struct sender *s)
 		if (s->xfers[i].easy)
 			curl_easy_cleanup(s->xfers[i].easy);
 	free(s->xfers);
-	free(s->xfer_free);
+	free(s->spare);
 	if (s->multi)
 		curl_multi_cleanup(s->multi);
 	endpoint_free(&s->adhoc);
@@ -1265,7 +1312,14 @@ sync_later(struct sender *s)
 static void
 sync_states(struct sender *s)
 {
-	/* Renames become durable together, once per pass (or idle spell). */
+	/*
+	 * Renames become durable together, once per pass (or idle spell),
+	 * once the porter has made them; the journal first, so that no
+	 * message reaches done/ or dead/ on disk without its line.
+	 */
+	porter_drain(&s->porter);
+	if (porter_failed(&s->porter) > 0)
+		s->failed = 1;
 	journal_sync(&s->j);
 	s->moved = 0;
 	sync_later(s);
@@ -1411,6 +1465,13 @@ parse_options(int argc, char **argv, struct options *o)
 	return HOOK_OK;
 }
 
+/* The porter's news wakes the poll. */
+static void
+wake_poll(void *multi)
+{
+	curl_multi_wakeup(multi);
+}
+
 static void
 catch_signals(void)
 {
@@ -1449,12 +1510,20 @@ main(int argc, char **argv)
 	if (o.verbose && returned > 0)
 		fprintf(stderr, "recovered=%u\n", returned);
 
+	/* The file work goes to a second thread; see porter.h. */
+	if (porter_start(&s.porter, &s.sp, &s.j, sizeof(struct job), o.jobs,
+	    o.quiet, wake_poll, s.multi) < 0) {
+		util_warn("cannot start a thread");
+		rc = HOOK_TEMPFAIL;
+		goto out;
+	}
 	if (o.nids > 0)
 		id_status = park_ids(&s);
 	else
 		s.rescan = 1;
 	run(&s);
 	sync_states(&s);
+	porter_stop(&s.porter);
 	reap_alerts(&s, ALERT_WAIT_MS);
 
 	if (o.nids > 0)

@@ -58,11 +58,17 @@ open_day(struct journal *j, int64_t day)
 	return 0;
 }
 
+int64_t
+journal_day(int64_t at_ms)
+{
+	return (at_ms / 1000) / 86400;
+}
+
 int
 journal_append(struct journal *j, int64_t at_ms, const char *line,
     size_t len)
 {
-	int64_t day = (at_ms / 1000) / 86400;
+	int64_t day = journal_day(at_ms);
 	ssize_t n;
 
 	if ((j->fd < 0 || day != j->day) && open_day(j, day) < 0)
@@ -129,10 +135,10 @@ full:
 	return -1;
 }
 
-/* A line being built; once full, it stays failed. */
+/* A line being built in buf (cap bytes); once full, it stays failed. */
 struct line {
-	char buf[JOURNAL_LINE_MAX];
-	size_t len;
+	char *buf;
+	size_t cap, len;
 	int failed;
 };
 
@@ -149,9 +155,9 @@ add(struct line *l, const char *fmt, ...)
 	if (l->failed)
 		return;
 	va_start(ap, fmt);
-	n = vsnprintf(l->buf + l->len, sizeof(l->buf) - l->len, fmt, ap);
+	n = vsnprintf(l->buf + l->len, l->cap - l->len, fmt, ap);
 	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(l->buf) - l->len)
+	if (n < 0 || (size_t)n >= l->cap - l->len)
 		l->failed = 1;
 	else
 		l->len += (size_t)n;
@@ -169,7 +175,7 @@ add_string(struct line *l, const char *key, const void *s, size_t len)
 		add(l, "null");
 		return;
 	}
-	n = journal_escape(l->buf + l->len, sizeof(l->buf) - l->len, s, len);
+	n = journal_escape(l->buf + l->len, l->cap - l->len, s, len);
 	if (n < 0)
 		l->failed = 1;
 	else
@@ -183,13 +189,12 @@ add_str(struct line *l, const char *key, const char *s)
 }
 
 int
-journal_append_attempt(struct journal *j, const struct journal_attempt *a)
+journal_format_attempt(const struct journal_attempt *a, char *out,
+    size_t cap)
 {
-	struct line l;
+	struct line l = { out, cap, 0, 0 };
 	size_t rlen = a->response_len;
 
-	l.len = 0;
-	l.failed = 0;
 	add(&l, "{\"kind\":\"attempt\"");
 	add_str(&l, "id", a->id);
 	add_str(&l, "endpoint", a->endpoint);
@@ -220,5 +225,16 @@ journal_append_attempt(struct journal *j, const struct journal_attempt *a)
 		errno = ENOSPC;
 		return -1;
 	}
-	return journal_append(j, a->start_ms, l.buf, l.len);
+	return (int)l.len;
+}
+
+int
+journal_append_attempt(struct journal *j, const struct journal_attempt *a)
+{
+	char buf[JOURNAL_LINE_MAX];
+	int n = journal_format_attempt(a, buf, sizeof(buf));
+
+	if (n < 0)
+		return -1;
+	return journal_append(j, a->start_ms, buf, (size_t)n);
 }

@@ -3,9 +3,9 @@
  * object per line in journal/YYYY-MM-DD.jsonl inside the spool.
  *
  * A day's file is named after the UTC day of the event's start.  Files
- * are created 0600 and opened O_APPEND; each line is written with one
- * write(), so lines from several processes never interleave (the
- * kernel appends a single write atomically to a local file).
+ * are created 0600 and opened O_APPEND; whole lines, one or several, go
+ * out in one write(), so lines from several processes never interleave
+ * (the kernel appends a single write atomically to a local file).
  *
  * The attempt line, which hook-stat reads, has exactly the fields of
  * struct journal_attempt, in that order; a NULL string or a zero where
@@ -58,10 +58,22 @@ void journal_close(struct journal *j);
  */
 int journal_sync(struct journal *j);
 
-/* Append one complete line (with its newline) to the day of at_ms. */
+/*
+ * Append complete lines (each with its newline), all of the day of
+ * at_ms, in one write.
+ */
 int journal_append(struct journal *j, int64_t at_ms, const char *line,
     size_t len);
 
+/* The day number of at_ms, as journal_append files it. */
+int64_t journal_day(int64_t at_ms);
+
+/*
+ * The attempt line for a, with its newline, into out (cap bytes, at
+ * most JOURNAL_LINE_MAX are ever needed): its length, or -1 (ENOSPC).
+ */
+int journal_format_attempt(const struct journal_attempt *a, char *out,
+    size_t cap);
 int journal_append_attempt(struct journal *j,
     const struct journal_attempt *a);
 

@@ -427,6 +427,38 @@ util_read_all(int fd, size_t max, char **bufp, size_t *lenp)
 }
 
 int
+util_read_sized(int fd, size_t size, size_t max, char **bufp, size_t *lenp)
+{
+	char *buf;
+	ssize_t n;
+
+	if (size > max) {
+		errno = EFBIG;
+		return -1;
+	}
+	if ((buf = malloc(size + 2)) == NULL)
+		return -1;
+	do
+		n = read(fd, buf, size + 1);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		free(buf);
+		return -1;
+	}
+	if ((size_t)n > size) {
+		/* It grew since fstat: read it the slow way. */
+		free(buf);
+		if (lseek(fd, 0, SEEK_SET) < 0)
+			return -1;
+		return util_read_all(fd, max, bufp, lenp);
+	}
+	buf[n] = '\0';
+	*bufp = buf;
+	*lenp = (size_t)n;
+	return 0;
+}
+
+int
 util_read_file(int dirfd, const char *path, size_t max, char **buf,
     size_t *len)
 {

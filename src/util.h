@@ -64,6 +64,14 @@ int util_write_all(int fd, const void *buf, size_t len);
  */
 int util_read_all(int fd, size_t max, char **buf, size_t *len);
 
+/*
+ * As util_read_all, for a regular file that fstat said holds size bytes:
+ * one read of size + 1 bytes, and a shorter result is its end.  A file
+ * found longer than that is read again from the start, to its end.
+ */
+int util_read_sized(int fd, size_t size, size_t max, char **buf,
+    size_t *len);
+
 /* Read a whole file below dirfd; as util_read_all, O_NOFOLLOW. */
 int util_read_file(int dirfd, const char *path, size_t max, char **buf,
     size_t *len);

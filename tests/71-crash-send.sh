@@ -35,8 +35,8 @@ seq 1 $N | sed 's/.*/{"send":&}/' >"$T/lines"
 hook-enqueue --batch -t flaky -e crash.send <"$T/lines" >"$T/ids"
 paste "$T/ids" "$T/lines" >"$T/acked"
 
-# A crash hides the outcome of each attempt its sender had in flight:
-# at most -j of them, each of which may be sent again.
+# A crash hides the outcome of each attempt its sender had in flight or
+# had not yet filed: at most twice -j of them, each may be sent again.
 want=$((60 * SCALE)) kills=0 runs=0 broken=0 win=300000 hidden=0
 for j in 1 8; do
 	k0=$kills
@@ -47,7 +47,7 @@ for j in 1 8; do
 		win=$(kill_window $win $rc)
 		[ $rc = 137 ] || continue
 		kills=$((kills + 1))
-		hidden=$((hidden + j))
+		hidden=$((hidden + 2 * j))
 		invariants -a "$T/acked" -k $hidden \
 		    -r "$T/flaky:$T/flaky.script" -o "$T/inv.fig" || {
 			broken=$((broken + 1))
@@ -115,7 +115,7 @@ while [ $round -lt $rounds ]; do
 	round=$((round + 1))
 	stalled
 	kills=$((kills + 6))
-	hidden=$((hidden + 600))
+	hidden=$((hidden + 1200))
 	# Nothing to recover: the claims died with their senders.
 	[ "$(locked)" = 0 ] && [ "$(count_state cur)" = 0 ] &&
 	    freed=$((freed + 1))
@@ -133,7 +133,7 @@ while [ $round -lt $rounds ]; do
 		[ $rc = 137 ] || continue
 		rkills=$((rkills + 1))
 		kills=$((kills + 1))
-		hidden=$((hidden + 100))
+		hidden=$((hidden + 200))
 		invariants -a "$T/acked" -k $hidden || {
 			rbroken=$((rbroken + 1))
 			[ $rbroken -le 3 ] && inv_show

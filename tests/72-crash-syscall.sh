@@ -116,9 +116,10 @@ campaign() {
 			paste "$T/out" "$T/payloads" | grep '^msg_' >>"$T/acked"
 			;;
 		esac
-		# With -j 1 a crash cuts short at most one attempt.
+		# With -j 1 a crash cuts short at most two attempts: one in
+		# flight, one whose outcome was still to be filed.
 		h=0
-		case $label in hook-send*) [ $rc = 137 ] && h=1 ;; esac
+		case $label in hook-send*) [ $rc = 137 ] && h=2 ;; esac
 		hid=$((hid + h))
 		send_all -j 1
 		invariants -f -a "$T/acked" -k "$h" -r "$T/ok:$T/ok.script" \

@@ -94,10 +94,10 @@ image() {
 	cat "$T/acked" "$T/acked.b" 2>/dev/null >"$T/acked.$1"
 	if [ "$3" = 1 ]; then
 		fsfreeze -f "$MNT" || return 1
-		cp --sparse=always "$IMG" "$COPY.$1"
 		# What the receiver had been sent by then, for this copy.
 		mkdir -p "$T/recs.$1"
 		find "$T/flaky" -name '*.[hb][eo][ad]*' -exec cp -t "$T/recs.$1" {} +
+		cp --sparse=always "$IMG" "$COPY.$1"
 		fsfreeze -u "$MNT"
 	else
 		cp --sparse=always "$IMG" "$COPY.$1"
@@ -129,9 +129,10 @@ check_image() {
  $(grep -c '^msg' "$T/acked.$1") acknowledged before it"
 		endpoint img "http://127.0.0.1:$(cat "$T/heal.$1.port")/" \
 		    "scheme none" "retry 1s"
-		# The copy hides the outcome of the attempts in flight when it
-		# was taken, at most -j 4 of them: each may be sent again.
-		hidden=4
+		# The copy hides the outcome of the attempts in flight or
+		# not yet filed when it was taken: at most twice -j 4.  Each
+		# may be sent again.
+		hidden=8
 		send_all -j 8
 		cat "$T/offered" >>"$T/acked.$1"
 		invariants -f -a "$T/acked.$1" -k "$hidden" \

@@ -9,6 +9,9 @@
 #   make stress     the crash tests (tests/7*.sh), ten times longer
 #   make install    PREFIX=/usr/local DESTDIR=
 #   SANITIZE=1      build everything with ASan and UBSan
+#   SANITIZE=thread build everything with ThreadSanitizer (hook-send has
+#                   two threads); make check SANITIZE=thread T=3 runs its
+#                   tests so
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -31,6 +34,10 @@ ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 ALL_LDFLAGS += -fsanitize=address,undefined
 BUILD = build-san
+else ifeq ($(SANITIZE),thread)
+ALL_CFLAGS += -fsanitize=thread -fno-omit-frame-pointer
+ALL_LDFLAGS += -fsanitize=thread
+BUILD = build-tsan
 else
 BUILD = build
 endif
@@ -65,7 +72,7 @@ MAN1 = $(wildcard man/*.1)
 MAN5 = $(wildcard man/*.5)
 MAN7 = $(wildcard man/*.7)
 
-ifeq ($(SANITIZE),1)
+ifneq ($(SANITIZE),)
 BINS = $(CMDS:%=$(BUILD)/bin/%)
 endif
 
@@ -113,10 +120,10 @@ deps:
 
 # Without SANITIZE, check runs the suite twice: as built, then built with
 # ASan and UBSan into build-san/; the last line sums both runs.
-ifeq ($(SANITIZE),1)
+ifneq ($(SANITIZE),)
 check: deps
 	@$(MAKE) --no-print-directory all tools fuzzers
-	@BUILD=$(BUILD) SANITIZE=1 sh tests/run $(T)
+	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) sh tests/run $(T)
 else
 check: deps
 	@$(MAKE) --no-print-directory all tools fuzzers
@@ -199,7 +206,7 @@ uninstall:
 	for m in $(notdir $(MAN7)); do rm -f $(DESTDIR)$(MANDIR)/man7/$$m; done
 
 clean:
-	rm -rf bin build build-san build-fuzz
+	rm -rf bin build build-san build-tsan build-fuzz
 
 .PHONY: all check deps demo bench install uninstall clean tools stress fuzzers fuzz
 .SECONDARY:

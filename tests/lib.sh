@@ -8,7 +8,7 @@
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
-if [ "${SANITIZE:-}" = 1 ]; then
+if [ -n "${SANITIZE:-}" ]; then
 	BIN=$TOP/$BUILD/bin
 else
 	BIN=$TOP/bin
@@ -26,6 +26,10 @@ if [ "${SANITIZE:-}" = 1 ]; then
 	ASAN_OPTIONS=detect_leaks=1:log_path=$T/san/asan
 	UBSAN_OPTIONS=print_stacktrace=1:log_path=$T/san/ubsan
 	export ASAN_OPTIONS UBSAN_OPTIONS
+elif [ "${SANITIZE:-}" = thread ]; then
+	mkdir -p "$T/san"
+	TSAN_OPTIONS=log_path=$T/san/tsan
+	export TSAN_OPTIONS
 fi
 HOOK_SPOOL=$T/spool
 export HOOK_SPOOL
@@ -134,7 +138,7 @@ skip() {
 # strace; faketime's LD_PRELOAD must not come before ASan's) runs in the
 # plain pass only, and says so in the sanitized one.
 plain_only() {
-	if [ "${SANITIZE:-}" = 1 ]; then
+	if [ -n "${SANITIZE:-}" ]; then
 		skip "under the sanitizers: $1; this file runs in the plain pass"
 		done_testing
 		exit $?

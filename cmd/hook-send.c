@@ -1242,6 +1242,15 @@ sender_init(struct sender *s, struct options *o)
 		    "(default)");
 		return hook_exit_for_errno(errno);
 	}
+	/*
+	 * A claim is a lock, which a read-only filesystem grants: refuse
+	 * here rather than send what could not be recorded after.
+	 */
+	if (faccessat(s->sp.fd, ".", W_OK, AT_EACCESS) < 0 &&
+	    errno == EROFS) {
+		util_warn("cannot deliver from spool '%s'", s->sp.path);
+		return HOOK_IOERR;
+	}
 	journal_init(&s->j, &s->sp);
 	endpoint_init(&s->adhoc, "adhoc");
 	if (util_random(&s->rng, sizeof(s->rng)) < 0 || s->rng == 0)

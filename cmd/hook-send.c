@@ -114,7 +114,7 @@ struct job {
 struct sender {
 	struct options *o;
 	struct spool sp;
-	char later[64][40];		/* later/ buckets renamed into, unsynced */
+	char later[64][40];	/* later/ buckets renamed into, unsynced */
 	size_t nlater;
 	unsigned moved;		/* renames since the last sync */
 	struct journal j;		/* the porter's while it runs */
@@ -125,7 +125,7 @@ struct sender {
 	struct job **park;		/* claimed ahead, waiting */
 	size_t npark, cappark;
 	unsigned active;
-	unsigned held;			/* attempts ended, not yet filed */
+	unsigned held;		/* attempts ended, not yet filed */
 	struct target **targets;
 	size_t ntargets;
 	struct endpoint adhoc;

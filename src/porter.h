@@ -83,7 +83,7 @@ struct porter {
 	unsigned failed;		/* filings that failed */
 	unsigned long asked, filed;	/* filings asked for, and done */
 	struct claim_scan scan;		/* the porter's only */
-	char *lines;			/* journal lines gathered for a write */
+	char *lines;		/* journal lines gathered for a write */
 	size_t nlines;
 	int64_t lines_at;		/* the start of the first: their day */
 };

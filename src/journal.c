@@ -227,14 +227,3 @@ journal_format_attempt(const struct journal_attempt *a, char *out,
 	}
 	return (int)l.len;
 }
-
-int
-journal_append_attempt(struct journal *j, const struct journal_attempt *a)
-{
-	char buf[JOURNAL_LINE_MAX];
-	int n = journal_format_attempt(a, buf, sizeof(buf));
-
-	if (n < 0)
-		return -1;
-	return journal_append(j, a->start_ms, buf, (size_t)n);
-}

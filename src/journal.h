@@ -74,8 +74,6 @@ int64_t journal_day(int64_t at_ms);
  */
 int journal_format_attempt(const struct journal_attempt *a, char *out,
     size_t cap);
-int journal_append_attempt(struct journal *j,
-    const struct journal_attempt *a);
 
 /*
  * Write s (len bytes) as a JSON string with its quotes into out, which

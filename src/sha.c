@@ -1,6 +1,7 @@
 /*
  * sha.c - see sha.h.  Straight from the definitions in FIPS 180-4; no
- * tricks beyond processing whole blocks straight from the caller's data.
+ * tricks beyond processing whole blocks straight from the caller's data
+ * and, for SHA-256, the processor's SHA instructions where it has them.
  */
 #include <string.h>
 #include <strings.h>
@@ -126,9 +127,11 @@ block_sha1(uint32_t *h, const unsigned char *p)
 }
 
 static void
-block_sha256(uint32_t *h, const unsigned char *p)
+block_sha256_portable(uint32_t *h, const unsigned char *p)
 {
-	uint32_t w[64], s[8];
+	uint32_t w[64];
+	uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
+	uint32_t e = h[4], f = h[5], g = h[6], hh = h[7];
 
 	for (int i = 0; i < 16; i++)
 		w[i] = load32(p + 4 * i);
@@ -140,20 +143,134 @@ block_sha256(uint32_t *h, const unsigned char *p)
 
 		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
 	}
-	memcpy(s, h, sizeof(s));
 	for (int i = 0; i < 64; i++) {
-		uint32_t e = s[4], a = s[0];
-		uint32_t t1 = s[7] + (ROR32(e, 6) ^ ROR32(e, 11) ^ ROR32(e, 25)) +
-		    ((e & s[5]) ^ (~e & s[6])) + k256[i] + w[i];
+		uint32_t t1 = hh + (ROR32(e, 6) ^ ROR32(e, 11) ^ ROR32(e, 25)) +
+		    ((e & f) ^ (~e & g)) + k256[i] + w[i];
 		uint32_t t2 = (ROR32(a, 2) ^ ROR32(a, 13) ^ ROR32(a, 22)) +
-		    ((a & s[1]) ^ (a & s[2]) ^ (s[1] & s[2]));
+		    ((a & b) ^ (a & c) ^ (b & c));
 
-		memmove(s + 1, s, 7 * sizeof(s[0]));
-		s[4] += t1;
-		s[0] = t1 + t2;
+		hh = g;
+		g = f;
+		f = e;
+		e = d + t1;
+		d = c;
+		c = b;
+		b = a;
+		a = t1 + t2;
 	}
-	for (int i = 0; i < 8; i++)
-		h[i] += s[i];
+	h[0] += a;
+	h[1] += b;
+	h[2] += c;
+	h[3] += d;
+	h[4] += e;
+	h[5] += f;
+	h[6] += g;
+	h[7] += hh;
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+/*
+ * The same compression with the SHA extensions of x86 (SHA-NI).  The
+ * instructions keep the state as two vectors, ABEF and CDGH (A in the
+ * highest lane), and take the message in big-endian words, four rounds
+ * of schedule at a time.
+ */
+#include <cpuid.h>
+#include <immintrin.h>
+
+#define SHA_NI __attribute__((target("sha,sse4.1,ssse3")))
+
+SHA_NI static void
+block_sha256_ni(uint32_t *h, const unsigned char *p)
+{
+	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL,
+	    0x0405060700010203ULL);
+	__m128i dcba = _mm_loadu_si128((const __m128i *)(const void *)h);
+	__m128i hgfe = _mm_loadu_si128((const __m128i *)(const void *)(h + 4));
+	__m128i badc = _mm_shuffle_epi32(dcba, 0xb1);
+	__m128i efgh = _mm_shuffle_epi32(hgfe, 0x1b);
+	__m128i abef = _mm_alignr_epi8(badc, efgh, 8);
+	__m128i cdgh = _mm_blend_epi16(efgh, badc, 0xf0);
+	__m128i abef0 = abef, cdgh0 = cdgh, w[16];
+
+	for (int i = 0; i < 4; i++)
+		w[i] = _mm_shuffle_epi8(_mm_loadu_si128(
+		    (const __m128i *)(const void *)(p + 16 * i)), bswap);
+	for (int i = 4; i < 16; i++)
+		w[i] = _mm_sha256msg2_epu32(_mm_add_epi32(
+		    _mm_sha256msg1_epu32(w[i - 4], w[i - 3]),
+		    _mm_alignr_epi8(w[i - 1], w[i - 2], 4)), w[i - 1]);
+	for (int i = 0; i < 16; i++) {
+		__m128i wk = _mm_add_epi32(w[i], _mm_loadu_si128(
+		    (const __m128i *)(const void *)(k256 + 4 * i)));
+
+		cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);
+		abef = _mm_sha256rnds2_epu32(abef, cdgh,
+		    _mm_shuffle_epi32(wk, 0x0e));
+	}
+	abef = _mm_add_epi32(abef, abef0);
+	cdgh = _mm_add_epi32(cdgh, cdgh0);
+
+	/* Back to a..h in order. */
+	__m128i feba = _mm_shuffle_epi32(abef, 0x1b);
+	__m128i dchg = _mm_shuffle_epi32(cdgh, 0xb1);
+
+	_mm_storeu_si128((__m128i *)(void *)h, _mm_blend_epi16(feba, dchg,
+	    0xf0));
+	_mm_storeu_si128((__m128i *)(void *)(h + 4), _mm_alignr_epi8(dchg,
+	    feba, 8));
+}
+
+static int
+cpu_has_sha_ni(void)
+{
+	unsigned a, b, c, d;
+
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1) ||
+	    !(c & bit_SSSE3))
+		return 0;
+	if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+		return 0;
+	return (b & bit_SHA) != 0;
+}
+#else
+#define block_sha256_ni block_sha256_portable
+static int
+cpu_has_sha_ni(void)
+{
+	return 0;
+}
+#endif
+
+/* -1: not yet asked; else 0 or 1.  Racing first callers agree. */
+static int use_ni = -1;
+
+static int
+sha_ni(void)
+{
+	int u = __atomic_load_n(&use_ni, __ATOMIC_RELAXED);
+
+	if (u < 0) {
+		u = cpu_has_sha_ni();
+		__atomic_store_n(&use_ni, u, __ATOMIC_RELAXED);
+	}
+	return u;
+}
+
+int
+sha_accelerate(int on)
+{
+	__atomic_store_n(&use_ni, on && cpu_has_sha_ni(), __ATOMIC_RELAXED);
+	return use_ni;
+}
+
+static void
+block_sha256(uint32_t *h, const unsigned char *p)
+{
+	if (sha_ni())
+		block_sha256_ni(h, p);
+	else
+		block_sha256_portable(h, p);
 }
 
 static void

@@ -50,4 +50,12 @@ void sha_final(struct sha_ctx *ctx, unsigned char *digest);
 void sha_digest(enum sha_alg alg, const void *data, size_t len,
     unsigned char *digest);
 
+/*
+ * SHA-256 uses the processor's SHA instructions (x86 SHA-NI) when it has
+ * them.  sha_accelerate(0) turns that off, sha_accelerate(1) back on
+ * where available; either returns 1 if they are now in use.  For the
+ * tests, which check both ways against the same answers.
+ */
+int sha_accelerate(int on);
+
 #endif

@@ -1,6 +1,7 @@
 /*
  * t-sha.c - SHA-1/256/512 and HMAC against the FIPS 180 examples,
- * RFC 4231 and libcrypto on every length across block boundaries.
+ * RFC 4231 and libcrypto on every length across block boundaries, with
+ * and without the processor's SHA instructions.
  */
 #include <openssl/evp.h>
 #include <stdint.h>
@@ -157,6 +158,16 @@ against_libcrypto(void)
 int
 main(void)
 {
+	/*
+	 * Both ways of computing SHA-256 give the same answers: with the
+	 * processor's SHA instructions (where it has them), then without.
+	 */
+	if (!sha_accelerate(1))
+		printf("# no SHA instructions here: portable code only\n");
+	fips();
+	rfc4231();
+	against_libcrypto();
+	CHECK(sha_accelerate(0) == 0, "SHA instructions can be turned off");
 	fips();
 	rfc4231();
 	against_libcrypto();

@@ -301,6 +301,9 @@ deliver_setup(struct deliver_xfer *x, const struct deliver_request *r,
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
 	curl_easy_setopt(e, CURLOPT_PROXY, ep->proxy ? ep->proxy : "");
+	/* Without a proxy, not even no_proxy is looked up. */
+	if (ep->proxy == NULL)
+		curl_easy_setopt(e, CURLOPT_NOPROXY, "");
 	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket);
 	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x);
 	curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, prereq);

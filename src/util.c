@@ -334,19 +334,34 @@ util_format_time(int64_t ms, char *buf, size_t len)
 	    tm.tm_min, tm.tm_sec, (int)(ms % 1000));
 }
 
+/*
+ * HOOK_NOW is read once per process: the clock is asked for many times
+ * per message, and a scan of the environment each time showed up in
+ * hook-send's profile.
+ */
 int64_t
 util_now_ms(void)
 {
+	static int64_t fixed_ms;
+	static int state;		/* 0: not read yet, 1: fixed, 2: clock */
+	int st = __atomic_load_n(&state, __ATOMIC_ACQUIRE);
 	struct timespec ts;
-	const char *fixed = getenv("HOOK_NOW");
 
-	if (fixed && *fixed) {
+	if (st == 0) {
+		const char *fixed = getenv("HOOK_NOW");
 		char *end;
-		double v = strtod(fixed, &end);
+		double v = fixed && *fixed ? strtod(fixed, &end) : 0;
 
-		if (*end == '\0' && v > 0)
-			return (int64_t)(v * 1000);
+		st = 2;
+		if (v > 0 && *end == '\0') {
+			__atomic_store_n(&fixed_ms, (int64_t)(v * 1000),
+			    __ATOMIC_RELAXED);
+			st = 1;
+		}
+		__atomic_store_n(&state, st, __ATOMIC_RELEASE);
 	}
+	if (st == 1)
+		return __atomic_load_n(&fixed_ms, __ATOMIC_RELAXED);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

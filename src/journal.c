@@ -3,8 +3,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -142,25 +140,51 @@ struct line {
 	int failed;
 };
 
+/*
+ * The pieces are copied, not printed: hook-send formats a line per
+ * attempt, and vsnprintf was most of the cost.
+ */
 static void
-add(struct line *l, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void
-add(struct line *l, const char *fmt, ...)
+add_mem(struct line *l, const char *s, size_t n)
 {
-	va_list ap;
-	int n;
-
 	if (l->failed)
 		return;
-	va_start(ap, fmt);
-	n = vsnprintf(l->buf + l->len, l->cap - l->len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= l->cap - l->len)
+	if (n >= l->cap - l->len) {
 		l->failed = 1;
-	else
-		l->len += (size_t)n;
+		return;
+	}
+	memcpy(l->buf + l->len, s, n);
+	l->len += n;
+	l->buf[l->len] = '\0';
+}
+
+static void
+add(struct line *l, const char *s)
+{
+	add_mem(l, s, strlen(s));
+}
+
+static void
+add_key(struct line *l, const char *key)
+{
+	add(l, ",\"");
+	add(l, key);
+	add(l, "\":");
+}
+
+static void
+add_int(struct line *l, const char *key, int64_t v)
+{
+	char digits[24], *p = digits + sizeof(digits);
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) > 0);
+	if (v < 0)
+		*--p = '-';
+	add_key(l, key);
+	add_mem(l, p, (size_t)(digits + sizeof(digits) - p));
 }
 
 static void
@@ -168,9 +192,9 @@ add_string(struct line *l, const char *key, const void *s, size_t len)
 {
 	int n;
 
+	add_key(l, key);
 	if (l->failed)
 		return;
-	add(l, ",\"%s\":", key);
 	if (s == NULL) {
 		add(l, "null");
 		return;
@@ -201,10 +225,11 @@ journal_format_attempt(const struct journal_attempt *a, char *out,
 	if (a->endpoint == NULL)
 		add_str(&l, "url", a->url);
 	add_str(&l, "event", a->event);
-	add(&l, ",\"attempt\":%u,\"start\":%" PRId64 ",\"duration_ms\":%"
-	    PRId64, a->attempt, a->start_ms, a->duration_ms);
+	add_int(&l, "attempt", a->attempt);
+	add_int(&l, "start", a->start_ms);
+	add_int(&l, "duration_ms", a->duration_ms);
 	if (a->status > 0)
-		add(&l, ",\"status\":%ld", a->status);
+		add_int(&l, "status", a->status);
 	else
 		add(&l, ",\"status\":null");
 	add_str(&l, "error", a->error);
@@ -214,7 +239,7 @@ journal_format_attempt(const struct journal_attempt *a, char *out,
 	add_str(&l, "outcome", a->outcome);
 	add_str(&l, "reason", a->reason);
 	if (a->next_due > 0)
-		add(&l, ",\"next_due\":%" PRId64, a->next_due);
+		add_int(&l, "next_due", a->next_due);
 	else
 		add(&l, ",\"next_due\":null");
 	if (rlen > JOURNAL_RESPONSE_MAX)

@@ -469,9 +469,9 @@ finish(struct sender *s, struct job *jb, const char *dir, unsigned attempts,
 
 	sn.attempts = attempts;
 	sn.time = time;
-	snprintf(sn.reason, sizeof(sn.reason), "%s", reason ? reason : "");
+	util_copy(sn.reason, sizeof(sn.reason), reason ? reason : "");
 	spool_format_name(name, sizeof(name), &sn);
-	snprintf(jb->pj.to, sizeof(jb->pj.to), "%s/%s", dir, name);
+	util_join(jb->pj.to, sizeof(jb->pj.to), dir, name);
 	s->moved++;
 	if (strncmp(jb->pj.c.dir, "later/", 6) == 0)
 		note_later(s, jb->pj.c.dir);
@@ -516,9 +516,9 @@ record(struct sender *s, struct job *jb, const struct deliver_result *r,
 
 	memcpy(pj->response, jb->x->body, kept);
 	if (r->detail)
-		snprintf(pj->detail, sizeof(pj->detail), "%s", r->detail);
+		util_copy(pj->detail, sizeof(pj->detail), r->detail);
 	if (reason)
-		snprintf(pj->reason, sizeof(pj->reason), "%s", reason);
+		util_copy(pj->reason, sizeof(pj->reason), reason);
 	*a = (struct journal_attempt){
 		.id = pj->m.id,
 		.endpoint = jb->t ? jb->t->name : NULL,
@@ -593,7 +593,7 @@ conclude(struct sender *s, struct job *jb, CURLcode rc)
 	char id[SPOOL_ID_MAX + 1], why[48], bucket[40];
 	char gone[ENDPOINT_NAME_MAX + 64];
 
-	snprintf(id, sizeof(id), "%s", jb->pj.m.id);
+	util_copy(id, sizeof(id), jb->pj.m.id);
 	deliver_result(jb->x, rc, now, &r);
 	switch (deliver_judge(&r, ep, why, sizeof(why))) {
 	case DELIVER_OK:
@@ -789,9 +789,8 @@ add_candidate(struct target *t, const char *dir, const char *name)
 		t->cands = v;
 		t->capcands = cap;
 	}
-	snprintf(t->cands[t->ncands].dir, sizeof(t->cands[0].dir), "%s", dir);
-	snprintf(t->cands[t->ncands].name, sizeof(t->cands[0].name), "%s",
-	    name);
+	util_copy(t->cands[t->ncands].dir, sizeof(t->cands[0].dir), dir);
+	util_copy(t->cands[t->ncands].name, sizeof(t->cands[0].name), name);
 	t->ncands++;
 }
 

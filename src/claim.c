@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "claim.h"
+#include "util.h"
 
 static DIR *
 open_dir(struct spool *sp, const char *path)
@@ -185,11 +186,13 @@ claim_scan_next(struct claim_scan *s, char *dir, size_t dirlen,
 				s->next_due = sn->time;
 			continue;
 		}
-		if (s->phase == 0)
-			snprintf(dir, dirlen, "new");
-		else
-			snprintf(dir, dirlen, "later/%" PRId64, s->bucket);
-		snprintf(name, namelen, "%s", de->d_name);
+		if (s->phase == 0) {
+			util_copy(dir, dirlen, "new");
+		} else {
+			util_copy(dir, dirlen, "later/");
+			util_decimal(dir, dirlen, s->bucket);
+		}
+		util_copy(name, namelen, de->d_name);
 		return 1;
 	}
 }
@@ -216,13 +219,13 @@ claim_open(struct spool *sp, const char *dir, const char *name,
 
 	c->fd = -1;
 	c->odd = NULL;
-	snprintf(c->dir, sizeof(c->dir), "%s", dir);
-	snprintf(c->name, sizeof(c->name), "%s", name);
+	util_copy(c->dir, sizeof(c->dir), dir);
+	util_copy(c->name, sizeof(c->name), name);
 	if (spool_parse_name(name, &c->sn) < 0) {
 		errno = EINVAL;
 		return -1;
 	}
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	util_join(path, sizeof(path), dir, name);
 
 	/*
 	 * O_NONBLOCK so that a FIFO planted under a message's name cannot
@@ -282,7 +285,7 @@ claim_finish(struct spool *sp, struct claim *c, const char *to)
 {
 	char from[SPOOL_NAME_MAX + 48];
 
-	snprintf(from, sizeof(from), "%s/%s", c->dir, c->name);
+	util_join(from, sizeof(from), c->dir, c->name);
 	if (spool_move(sp, from, to) < 0)
 		return -1;	/* still locked where it lies: the caller decides */
 	claim_release(c);

@@ -3,7 +3,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 
 #include "deliver.h"
 #include "schedule.h"
+#include "util.h"
 
 static int
 private_v4(const unsigned char *a)
@@ -149,9 +149,9 @@ signature_header(const struct deliver_request *r, char *out, size_t len)
 {
 	const struct message *m = r->m;
 	char v[SIGN_VALUE_MAX];
-	size_t o = 0;
 	int n;
 
+	out[0] = '\0';
 	for (size_t i = 0; i < r->nkeys; i++) {
 		const struct sign_key *k = &r->keys[i];
 		const char *add = v;
@@ -181,13 +181,13 @@ signature_header(const struct deliver_request *r, char *out, size_t len)
 		}
 		if (n < 0)
 			return -1;
-		n = snprintf(out + o, len - o, "%s%s",
-		    i == 0 || r->scheme == SCHEME_STRIPE ? "" : " ", add);
-		if (n < 0 || (size_t)n >= len - o) {
+		if ((i > 0 && r->scheme != SCHEME_STRIPE &&
+		    util_append(out, len, " ") < 0) ||
+		    util_append(out, len, add) < 0) {
+			explicit_bzero(v, sizeof(v));
 			errno = ENOSPC;
 			return -1;
 		}
-		o += (size_t)n;
 	}
 	explicit_bzero(v, sizeof(v));
 	return 0;
@@ -213,7 +213,9 @@ add_signature(struct deliver_xfer *x, const struct deliver_request *r,
 		snprintf(why, whylen, "sign");
 		return -1;
 	}
-	snprintf(line, sizeof(line), "%s: %s", names[r->scheme], value);
+	util_copy(line, sizeof(line), names[r->scheme]);
+	util_append(line, sizeof(line), ": ");
+	util_append(line, sizeof(line), value);
 	rc = add_header(x, line, why, whylen);
 	explicit_bzero(line, sizeof(line));
 	return rc;
@@ -226,13 +228,16 @@ add_headers(struct deliver_xfer *x, const struct deliver_request *r,
 	const struct message *m = r->m;
 	char line[MESSAGE_EVENT_MAX + SPOOL_ID_MAX + 64];
 
-	snprintf(line, sizeof(line), "Content-Type: %s", m->content_type);
+	util_copy(line, sizeof(line), "Content-Type: ");
+	util_append(line, sizeof(line), m->content_type);
 	if (add_header(x, line, why, whylen) < 0)
 		return -1;
-	snprintf(line, sizeof(line), "webhook-id: %s", m->id);
+	util_copy(line, sizeof(line), "webhook-id: ");
+	util_append(line, sizeof(line), m->id);
 	if (add_header(x, line, why, whylen) < 0)
 		return -1;
-	snprintf(line, sizeof(line), "webhook-timestamp: %" PRId64, r->ts);
+	util_copy(line, sizeof(line), "webhook-timestamp: ");
+	util_decimal(line, sizeof(line), r->ts);
 	if (add_header(x, line, why, whylen) < 0)
 		return -1;
 	if (add_header(x, "User-Agent: hookspool", why, whylen) < 0 ||

@@ -175,16 +175,11 @@ add_key(struct line *l, const char *key)
 static void
 add_int(struct line *l, const char *key, int64_t v)
 {
-	char digits[24], *p = digits + sizeof(digits);
-	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	char digits[24] = "";
 
-	do
-		*--p = (char)('0' + u % 10);
-	while ((u /= 10) > 0);
-	if (v < 0)
-		*--p = '-';
+	util_decimal(digits, sizeof(digits), v);
 	add_key(l, key);
-	add_mem(l, p, (size_t)(digits + sizeof(digits) - p));
+	add(l, digits);
 }
 
 static void

@@ -207,18 +207,15 @@ spool_new_id(char *buf, size_t len, int64_t now_ms)
 int
 spool_format_name(char *buf, size_t len, const struct spool_name *n)
 {
-	int r;
-
-	if (n->reason[0])
-		r = snprintf(buf, len, "%s:%u:%" PRId64 ":%s", n->id,
-		    n->attempts, n->time, n->reason);
-	else
-		r = snprintf(buf, len, "%s:%u:%" PRId64, n->id, n->attempts,
-		    n->time);
-	if (r < 0 || (size_t)r >= len) {
-		errno = ENAMETOOLONG;
+	if (util_copy(buf, len, n->id) < 0 ||
+	    util_append(buf, len, ":") < 0 ||
+	    util_decimal(buf, len, n->attempts) < 0 ||
+	    util_append(buf, len, ":") < 0 ||
+	    util_decimal(buf, len, n->time) < 0)
 		return -1;
-	}
+	if (n->reason[0] && (util_append(buf, len, ":") < 0 ||
+	    util_append(buf, len, n->reason) < 0))
+		return -1;
 	return 0;
 }
 
@@ -361,8 +358,7 @@ spool_commit(struct spool *sp, const char *state, const char *name,
 	int fd, err;
 
 	if (idlen > SPOOL_ID_MAX ||
-	    snprintf(dest, sizeof(dest), "%s/%s", state, name) >=
-	    (int)sizeof(dest)) {
+	    util_join(dest, sizeof(dest), state, name) < 0) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}

@@ -523,6 +523,64 @@ util_random(void *buf, size_t len)
 	return 0;
 }
 
+/* Append n bytes of s at offset at; see util_copy. */
+static int
+put(char *buf, size_t len, size_t at, const char *s, size_t n)
+{
+	int cut = 0;
+
+	if (at >= len)
+		at = len - 1;
+	if (n > len - 1 - at) {
+		n = len - 1 - at;
+		cut = 1;
+	}
+	memcpy(buf + at, s, n);
+	buf[at + n] = '\0';
+	if (cut) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+int
+util_copy(char *buf, size_t len, const char *s)
+{
+	return put(buf, len, 0, s, strlen(s));
+}
+
+int
+util_append(char *buf, size_t len, const char *s)
+{
+	return put(buf, len, strlen(buf), s, strlen(s));
+}
+
+int
+util_join(char *buf, size_t len, const char *a, const char *b)
+{
+	size_t alen = strlen(a);
+
+	if (put(buf, len, 0, a, alen) < 0 || put(buf, len, alen, "/", 1) < 0)
+		return -1;
+	return put(buf, len, alen + 1, b, strlen(b));
+}
+
+int
+util_decimal(char *buf, size_t len, int64_t v)
+{
+	char digits[24], *p = digits + sizeof(digits);
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) > 0);
+	if (v < 0)
+		*--p = '-';
+	return put(buf, len, strlen(buf), p,
+	    (size_t)(digits + sizeof(digits) - p));
+}
+
 int
 util_valid_name(const char *s, size_t max)
 {

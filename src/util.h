@@ -83,6 +83,20 @@ int util_fsync_dir(int dirfd, const char *path);
 int util_random(void *buf, size_t len);
 
 /*
+ * String building for the paths and names made per message, where
+ * snprintf was a measurable share of a sender's time.  Each writes
+ * into buf (len > 0 bytes), always NUL-terminated, cutting what does
+ * not fit; each returns 0, or -1 with errno ENAMETOOLONG if it had to
+ * cut.  util_copy writes s; util_join writes a "/" b; util_append
+ * appends s, and util_decimal the decimal digits of v, to the string
+ * already in buf.
+ */
+int util_copy(char *buf, size_t len, const char *s);
+int util_append(char *buf, size_t len, const char *s);
+int util_join(char *buf, size_t len, const char *a, const char *b);
+int util_decimal(char *buf, size_t len, int64_t v);
+
+/*
  * Names that may become file names: 1 to max characters from
  * [A-Za-z0-9_.-], not starting with '.'.  Returns 1 if valid.
  */

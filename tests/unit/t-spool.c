@@ -26,6 +26,36 @@ main(void)
 
 	CHECK(spool_format_name(buf, sizeof(buf), &n) == 0 &&
 	    strcmp(buf, "msg_A:3:1700000000") == 0, "a name formats");
+	snprintf(n.reason, sizeof(n.reason), "max-age");
+	CHECK(spool_format_name(buf, sizeof(buf), &n) == 0 &&
+	    strcmp(buf, "msg_A:3:1700000000:max-age") == 0,
+	    "a dead name formats with its reason");
+	CHECK(spool_format_name(buf, 18, &n) < 0 && errno == ENAMETOOLONG &&
+	    strlen(buf) == 17, "a name too long for the buffer is refused");
+	n.reason[0] = '\0';
+
+	/* The string builders under the names and paths. */
+	CHECK(util_copy(buf, sizeof(buf), "new") == 0 &&
+	    util_append(buf, sizeof(buf), "/x") == 0 &&
+	    strcmp(buf, "new/x") == 0, "copy then append");
+	CHECK(util_join(buf, sizeof(buf), "later/60", "m:1:2") == 0 &&
+	    strcmp(buf, "later/60/m:1:2") == 0, "join puts one slash");
+	CHECK(util_join(buf, 8, "later", "m:1:2") < 0 &&
+	    errno == ENAMETOOLONG && strcmp(buf, "later/m") == 0,
+	    "join cuts to fit, terminated, and says so");
+	CHECK(util_join(buf, 6, "later", "m") < 0 && strcmp(buf, "later") == 0,
+	    "join with no room for the slash cuts there");
+	CHECK(util_copy(buf, 1, "x") < 0 && buf[0] == '\0',
+	    "a one-byte buffer holds the empty string");
+	buf[0] = '\0';
+	CHECK(util_decimal(buf, sizeof(buf), INT64_MIN) == 0 &&
+	    strcmp(buf, "-9223372036854775808") == 0, "INT64_MIN in decimal");
+	buf[0] = '\0';
+	CHECK(util_decimal(buf, sizeof(buf), 0) == 0 && strcmp(buf, "0") == 0,
+	    "zero in decimal");
+	CHECK(util_copy(buf, 4, "t=") == 0 &&
+	    util_decimal(buf, 4, 1234) < 0 && strcmp(buf, "t=1") == 0,
+	    "a number that does not fit is cut and refused");
 	CHECK(spool_parse_name("msg_A:3:1700000000:max-age", &p) == 0 &&
 	    strcmp(p.id, "msg_A") == 0 && p.attempts == 3 &&
 	    p.time == 1700000000 && strcmp(p.reason, "max-age") == 0,

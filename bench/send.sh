@@ -115,7 +115,8 @@ due_pass() {
 	set -- $(run hook-send -j "$J")
 	echo "$1"
 }
-alone=$(due_pass)
+# Passes of a tenth of a second vary by half: medians of three each.
+alone=$(median $(due_pass) $(due_pass) $(due_pass))
 # The waiting messages: hard links to delivered files, under names due in 1 to 30
 # days, spread over the minute buckets as retries would be.
 python3 - "$HOOK_SPOOL" "$SCALE" <<'PY'
@@ -131,9 +132,9 @@ for i in range(n):
     os.link(srcs[i % len(srcs)],
             os.path.join(d, "msg_wait%07d:1:%d" % (i, due)))
 PY
-backlog=$(due_pass)
-echo "scale: 1,000 due alone ${alone}s, with $SCALE waiting ${backlog}s," \
-    "ratio $(ratio "$backlog" "$alone") (goal <= 2)"
+backlog=$(median $(due_pass) $(due_pass) $(due_pass))
+echo "scale: 1,000 due alone ${alone}s, with $SCALE waiting ${backlog}s" \
+    "(medians of 3), ratio $(ratio "$backlog" "$alone") (goal <= 2)"
 
 # --- memory: one pass over many due messages
 rm -rf "$HOOK_SPOOL"

@@ -529,6 +529,10 @@ put(char *buf, size_t len, size_t at, const char *s, size_t n)
 {
 	int cut = 0;
 
+	if (len == 0) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
 	if (at >= len)
 		at = len - 1;
 	if (n > len - 1 - at) {

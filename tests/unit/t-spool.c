@@ -47,6 +47,8 @@ main(void)
 	    "join with no room for the slash cuts there");
 	CHECK(util_copy(buf, 1, "x") < 0 && buf[0] == '\0',
 	    "a one-byte buffer holds the empty string");
+	CHECK(util_copy(buf, 0, "") < 0 && errno == ENAMETOOLONG,
+	    "a zero-byte buffer holds nothing, not even the NUL");
 	buf[0] = '\0';
 	CHECK(util_decimal(buf, sizeof(buf), INT64_MIN) == 0 &&
 	    strcmp(buf, "-9223372036854775808") == 0, "INT64_MIN in decimal");

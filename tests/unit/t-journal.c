@@ -43,7 +43,8 @@ awkward(void)
 		.start_ms = INT64_MAX, .duration_ms = INT64_MIN,
 		.status = 0, .error = "timeout", .detail = NULL,
 		.class = "network", .outcome = "retry", .reason = NULL,
-		.next_due = 1, .response = resp, .response_len = sizeof(resp) - 1,
+		.next_due = 1, .response = resp,
+		.response_len = sizeof(resp) - 1,
 	};
 	char out[JOURNAL_LINE_MAX];
 	int n = journal_format_attempt(&a, out, sizeof(out));

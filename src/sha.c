@@ -260,8 +260,10 @@ sha_ni(void)
 int
 sha_accelerate(int on)
 {
-	__atomic_store_n(&use_ni, on && cpu_has_sha_ni(), __ATOMIC_RELAXED);
-	return use_ni;
+	int u = on && cpu_has_sha_ni();
+
+	__atomic_store_n(&use_ni, u, __ATOMIC_RELAXED);
+	return u;
 }
 
 static void

@@ -86,10 +86,10 @@ int util_random(void *buf, size_t len);
  * String building for the paths and names made per message, where
  * snprintf was a measurable share of a sender's time.  Each writes
  * into buf (len bytes), always NUL-terminated when len > 0, cutting
- * what does not fit; each returns 0, or -1 with errno ENAMETOOLONG if it had to
- * cut.  util_copy writes s; util_join writes a "/" b; util_append
- * appends s, and util_decimal the decimal digits of v, to the string
- * already in buf.
+ * what does not fit; each returns 0, or -1 with errno ENAMETOOLONG if
+ * it had to cut.  util_copy writes s; util_join writes a "/" b;
+ * util_append appends s, and util_decimal the decimal digits of v, to
+ * the string already in buf.
  */
 int util_copy(char *buf, size_t len, const char *s);
 int util_append(char *buf, size_t len, const char *s);

@@ -1,28 +1,27 @@
 #!/bin/sh
 # send.sh - hook-send's speed and memory, as ratios against references
 # measured in the same run.  Standalone: sh bench/send.sh.  Never a test.
-#   N=20000 J=16 ROUNDS=3 SCALE=200000 MEM=100000 sh bench/send.sh
+#   N=20000 J=16 ROUNDS=5 SCALE=200000 MEM=100000 sh bench/send.sh
 set -u
-TOP=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${BUILD:-build}
-PATH=$TOP/bin:$PATH
+. "$(dirname "$0")/lib.sh"
 N=${N:-20000}
 J=${J:-16}
 SCALE=${SCALE:-200000}
 MEM=${MEM:-100000}
 CC=${CC:-cc}
 
-B=$(mktemp -d /var/tmp/hookbench.XXXXXX) || exit 70
+B=$W
 nginx_pid=
 trap 'if [ -n "$nginx_pid" ]; then kill "$nginx_pid" 2>/dev/null; fi
-      rm -rf "$B"' EXIT
-trap 'exit 130' INT TERM
+      rm -rf "$W"' EXIT
 
 [ -x "$TOP/bin/hook-send" ] || { echo "send.sh: run make first" >&2; exit 70; }
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 [ -x "$NGINX" ] || { echo "send.sh: needs nginx" >&2; exit 69; }
 $CC -O2 -o "$B/post-ref" "$TOP/bench/post-ref.c" \
     $(pkg-config --cflags --libs libcurl) || exit 70
+$CC -std=c17 -O2 -D_GNU_SOURCE -pthread -o "$B/spool-ref" \
+    "$TOP/bench/spool-ref.c" $(pkg-config --cflags --libs libcurl) || exit 70
 
 # run CMD...: prints "SECONDS MAXRSS_KIB" of CMD.
 run() {
@@ -34,7 +33,6 @@ print("%.3f %d" % (time.monotonic() - t,
       resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
 ' "$@"
 }
-ratio() { python3 -c "import sys; print('%.2f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$@"; }
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mkdir -p "$B/nginx/logs"
@@ -59,40 +57,55 @@ nginx_pid=$!
 sleep 0.5
 URL=http://127.0.0.1:$PORT/hook
 
-echo "spool filesystem: $(stat -f -c %T /var/tmp) (/var/tmp)"
+echo "spool filesystem: $(fs_of "$B")"
 echo "receiver: nginx 'return 204' on 127.0.0.1:$PORT, $N messages, -j $J"
 
-# --- throughput: ROUNDS rounds, hook-send and post-ref in turn, each
-# hook-send on a fresh copy of one enqueued spool; the ratio is of the
-# medians, since a loaded machine slows single runs by a third or more.
-ROUNDS=${ROUNDS:-3}
+# --- throughput: ROUNDS rounds, hook-send, post-ref and spool-ref in
+# turn, each sender on a fresh copy of one enqueued spool; the ratio is
+# of the medians, since a loaded machine slows single runs by a third or
+# more.  Every timed run starts after a sync, so that the writeback of
+# one run (or of the copy before it) is not charged to the next.
+ROUNDS=${ROUNDS:-5}
 export HOOK_SPOOL=$B/template
 hook-endpoint add bench -u "$URL" --max-in-flight "$J" >/dev/null 2>&1 ||
     { mkdir -p "$HOOK_SPOOL/endpoints"; echo "url $URL" >"$HOOK_SPOOL/endpoints/bench"; }
 seq 1 "$N" | sed 's/.*/{"n":&,"event":"bench"}/' |
     hook-enqueue --batch -t bench -e bench >/dev/null
 export HOOK_SPOOL=$B/spool
-sends= refs=
+fresh() { rm -rf "$HOOK_SPOOL"; cp -a "$B/template" "$HOOK_SPOOL"; sync; }
+check_done() {
+	delivered=$(ls "$HOOK_SPOOL/done" | wc -l)
+	[ "$delivered" = "$N" ] || echo "warning: $1 moved $delivered of $N"
+}
+sends= refs= floors=
 r=0
 while [ $r -lt "$ROUNDS" ]; do
-	rm -rf "$HOOK_SPOOL"
-	cp -a "$B/template" "$HOOK_SPOOL"
+	fresh
 	set -- $(run hook-send -j "$J")
 	sends="$sends $1"
-	delivered=$(ls "$HOOK_SPOOL/done" | wc -l)
-	[ "$delivered" = "$N" ] || echo "warning: only $delivered of $N delivered"
+	check_done hook-send
+	sync
 	set -- $(run "$B/post-ref" "$URL" "$N" "$J")
 	refs="$refs $1"
+	fresh
+	set -- $(run "$B/spool-ref" "$URL" "$J" "$HOOK_SPOOL")
+	floors="$floors $1"
+	check_done spool-ref
 	r=$((r + 1))
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 }
 	END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 send_s=$(median $sends)
 ref_s=$(median $refs)
-echo "hook-send runs (s):$sends; post-ref runs (s):$refs"
+floor_s=$(median $floors)
+echo "runs (s): hook-send$sends; post-ref$refs; spool-ref$floors"
 echo "throughput: hook-send $(python3 -c "print(int($N/$send_s))")/s," \
     "post-ref $(python3 -c "print(int($N/$ref_s))")/s," \
     "ratio $(ratio "$ref_s" "$send_s") of medians (goal >= 0.6)"
+echo "the spool's own cost: spool-ref (post-ref plus one claim and one" \
+    "rename per message) $(python3 -c "print(int($N/$floor_s))")/s," \
+    "ratio $(ratio "$ref_s" "$floor_s") to post-ref;" \
+    "hook-send $(ratio "$floor_s" "$send_s") of spool-ref"
 C=500
 t0=$(date +%s%N)
 i=0

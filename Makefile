@@ -119,15 +119,17 @@ deps:
 	@sh tests/deps.sh $(DEB_BUILD) $(DEB_TEST)
 
 # Without SANITIZE, check runs the suite twice: as built, then built with
-# ASan and UBSan into build-san/; the last line sums both runs.
+# ASan and UBSan into build-san/; the last line sums both runs.  Its
+# builds use every core (JOBS), which halves them on a clean clone.
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 ifneq ($(SANITIZE),)
 check: deps
-	@$(MAKE) --no-print-directory all tools fuzzers
+	@$(MAKE) --no-print-directory -j$(JOBS) all tools fuzzers
 	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) sh tests/run $(T)
 else
 check: deps
-	@$(MAKE) --no-print-directory all tools fuzzers
-	@$(MAKE) --no-print-directory SANITIZE=1 all tools
+	@$(MAKE) --no-print-directory -j$(JOBS) all tools fuzzers
+	@$(MAKE) --no-print-directory -j$(JOBS) SANITIZE=1 all tools
 	@sh tests/run-both $(T)
 endif
 

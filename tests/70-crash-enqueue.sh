@@ -32,7 +32,7 @@ kill_window() {
 }
 
 # --- single messages: each run killed somewhere in its few milliseconds
-want=$((150 * SCALE)) runs=0 single_acked=0 win=20000
+want=$(campaign_size 150) runs=0 single_acked=0 win=20000
 while [ $kills -lt $want ] && [ $runs -lt $((want * 4)) ]; do
 	runs=$((runs + 1))
 	payload="{\"single\":$runs,\"pad\":\"$(head -c $((runs % 700)) \
@@ -63,7 +63,7 @@ after each, every acknowledged id is in one state, whole (broken: $broken)" \
 
 # --- batches of 400 events, flushed every 20, killed anywhere
 seq 1 400 | sed 's/.*/{"batch":"B","n":&}/' >"$T/lines"
-want=$((60 * SCALE)) runs=0 batch_acked=0 broken_before=$broken win=400000
+want=$(campaign_size 60) runs=0 batch_acked=0 broken_before=$broken win=400000
 while [ $((kills - single_kills)) -lt $want ] && [ $runs -lt $((want * 4)) ]
 do
 	runs=$((runs + 1))

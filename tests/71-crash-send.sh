@@ -37,7 +37,7 @@ paste "$T/ids" "$T/lines" >"$T/acked"
 
 # A crash hides the outcome of each attempt its sender had in flight or
 # had not yet filed: at most twice -j of them, each may be sent again.
-want=$((60 * SCALE)) kills=0 runs=0 broken=0 win=300000 hidden=0
+want=$(campaign_size 60) kills=0 runs=0 broken=0 win=300000 hidden=0
 for j in 1 8; do
 	k0=$kills
 	while [ $((kills - k0)) -lt $want ] && [ $runs -lt $((want * 6)) ]; do
@@ -109,7 +109,7 @@ stalled() {
 	stalls=$((stalls + $(requests stall) - r0))
 }
 
-rounds=$((4 * SCALE)) round=0 rkills=0 rbroken=0 stalls=0 freed=0
+rounds=$(campaign_size 4) round=0 rkills=0 rbroken=0 stalls=0 freed=0
 win=100000
 while [ $round -lt $rounds ]; do
 	round=$((round + 1))

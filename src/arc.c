@@ -2,10 +2,15 @@
  * arc.c - see arc.h.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <archive.h>
@@ -18,6 +23,8 @@ struct arc_writer {
 	struct archive *a;
 	struct archive_entry *entry;
 	size_t added;
+	pid_t gzip;		/* the compressor, or 0 */
+	int feed;		/* the tar stream to it, or -1 */
 };
 
 struct arc_reader {
@@ -72,16 +79,90 @@ add_filter(struct archive *a, enum arc_compression c)
 	}
 }
 
-/* Compress through "gzip -LEVEL"; 0 if that cannot be set up. */
+/*
+ * gzip runs as a process of its own, as it does under tar -z, so that
+ * compressing and reading the messages share both cores.  It writes to
+ * fd itself; the tar stream reaches it through a socket in whole
+ * records, sent with MSG_NOSIGNAL so that a compressor that died is an
+ * error to report, not a SIGPIPE that kills us.  Returns 0 with
+ * w->feed and w->gzip set, or -1 where no gzip can be started.
+ */
 static int
-gzip_program(struct archive *a, const char *level)
+start_gzip(struct arc_writer *w, int fd, int level)
 {
-	char cmd[32];
+	posix_spawn_file_actions_t fa;
+	char flag[4];
+	char *argv[] = { "gzip", "-n", flag, NULL };
+	int sv[2], out, rc;
 
 	if (access("/bin/gzip", X_OK) != 0)
+		return -1;
+	if ((out = fcntl(fd, F_DUPFD_CLOEXEC, 3)) < 0)
+		return -1;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		close(out);
+		return -1;
+	}
+	snprintf(flag, sizeof(flag), "-%d", level);
+	rc = posix_spawn_file_actions_init(&fa);
+	if (rc == 0) {
+		posix_spawn_file_actions_adddup2(&fa, sv[1], 0);
+		posix_spawn_file_actions_adddup2(&fa, out, 1);
+		rc = posix_spawn(&w->gzip, "/bin/gzip", &fa, NULL, argv,
+		    environ);
+		posix_spawn_file_actions_destroy(&fa);
+	}
+	close(sv[1]);
+	close(out);
+	if (rc != 0) {
+		close(sv[0]);
+		w->gzip = 0;
+		return -1;
+	}
+	shutdown(sv[0], SHUT_RD);
+	w->feed = sv[0];
+	return 0;
+}
+
+static la_ssize_t
+feed_gzip(struct archive *a, void *data, const void *buf, size_t len)
+{
+	struct arc_writer *w = data;
+	ssize_t n;
+
+	do
+		n = send(w->feed, buf, len, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		archive_set_error(a, errno, "compressor: %s%s", strerror(errno),
+		    errno == EPIPE ? " (gzip exited)" : "");
+		return -1;
+	}
+	return n;
+}
+
+/*
+ * Ends the stream to gzip and waits for it: 0 if it wrote everything.
+ * With kill set, it is stopped first, its output being void.
+ */
+static int
+stop_gzip(struct arc_writer *w, int kill_it)
+{
+	int status;
+	pid_t p;
+
+	if (w->feed >= 0)
+		close(w->feed);
+	w->feed = -1;
+	if (w->gzip <= 0)
 		return 0;
-	snprintf(cmd, sizeof(cmd), "/bin/gzip -n -%s", level);
-	return archive_write_add_filter_program(a, cmd) == ARCHIVE_OK;
+	if (kill_it)
+		kill(w->gzip, SIGTERM);
+	do
+		p = waitpid(w->gzip, &status, 0);
+	while (p < 0 && errno == EINTR);
+	w->gzip = 0;
+	return p > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
 int
@@ -133,22 +214,20 @@ arc_create(int fd, enum arc_compression c, int level, char *err,
 		fail(err, errlen, ENOMEM, "out of memory", NULL);
 		return NULL;
 	}
+	w->feed = -1;
 	w->a = archive_write_new();
 	w->entry = archive_entry_new();
 	if (w->a == NULL || w->entry == NULL) {
 		fail(err, errlen, ENOMEM, "out of memory", NULL);
 		goto fail;
 	}
-	/*
-	 * gzip runs as a process of its own, as it does under tar -z, so
-	 * that compressing and reading the messages share both cores; the
-	 * built-in filter serves where no gzip program can be started.
-	 */
-	snprintf(value, sizeof(value), "%d", level >= 0 ? level : 6);
+	/* The built-in filter serves where no gzip program can be started. */
 	if (c == ARC_GZIP && (level < 0 || (level >= 1 && level <= 9)) &&
-	    gzip_program(w->a, value)) {
+	    start_gzip(w, fd, level < 0 ? 6 : level) == 0) {
+		c = ARC_NONE;
 		level = -1;
-	} else if (add_filter(w->a, c) != ARCHIVE_OK) {
+	}
+	if (add_filter(w->a, c) != ARCHIVE_OK) {
 		fail(err, errlen, ENOTSUP, "compression", w->a);
 		goto fail;
 	}
@@ -161,7 +240,8 @@ arc_create(int fd, enum arc_compression c, int level, char *err,
 		}
 	}
 	if (archive_write_set_format_pax_restricted(w->a) != ARCHIVE_OK ||
-	    archive_write_open_fd(w->a, fd) != ARCHIVE_OK) {
+	    (w->feed >= 0 ? archive_write_open2(w->a, w, NULL, feed_gzip,
+	    NULL, NULL) : archive_write_open_fd(w->a, fd)) != ARCHIVE_OK) {
 		fail(err, errlen, EIO, "cannot start archive", w->a);
 		goto fail;
 	}
@@ -192,10 +272,17 @@ arc_finish(struct arc_writer *w, char *err, size_t errlen)
 
 	n = snprintf(end, sizeof(end), "members %zu\n", w->added);
 	if (add_member(w, ARC_END, end, (size_t)n, util_now_ms() / 1000, err,
-	    errlen) < 0)
-		rc = -1;
-	else if (archive_write_close(w->a) != ARCHIVE_OK)
-		rc = fail(err, errlen, EIO, "cannot complete archive", w->a);
+	    errlen) < 0) {
+		arc_abandon(w);
+		return -1;
+	}
+	if (archive_write_close(w->a) != ARCHIVE_OK) {
+		fail(err, errlen, EIO, "cannot complete archive", w->a);
+		arc_abandon(w);
+		return -1;
+	}
+	if (stop_gzip(w, 0) < 0)
+		rc = fail(err, errlen, EIO, "gzip failed", NULL);
 	archive_entry_free(w->entry);
 	archive_write_free(w->a);
 	free(w);
@@ -214,6 +301,7 @@ arc_abandon(struct arc_writer *w)
 		archive_write_fail(w->a);
 		archive_write_free(w->a);
 	}
+	stop_gzip(w, 1);
 	free(w);
 }
 

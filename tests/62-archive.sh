@@ -143,6 +143,14 @@ check "--export carries the selection's journal lines" sh -c "
 check "--export to a pipe writes the same archive form" sh -c "
     hook-archive --export --from done --from dead | tar -tzf - |
     grep -q '^done/new-done:'"
+# The compressor writes the output itself: its failures are ours.
+listing >"$T/before"
+expect 74 "--export to a full device is an I/O error" \
+    sh -c "hook-archive --export --from done >/dev/full"
+check "the error names the cause" grep -q 'gzip' "$T/.err"
+listing >"$T/after"
+check "a failed export changes nothing in the spool" \
+    cmp "$T/before" "$T/after"
 expect 1 "--export of nothing exits 1 and writes no file" \
     hook-archive --export -t nobody -o "$T/none.tar.gz"
 check "no file is left behind" test ! -e "$T/none.tar.gz"

@@ -94,6 +94,8 @@ struct out {
 	size_t messages, damaged, vanished;
 	int64_t first, last;	/* seconds: earliest and latest times seen */
 	unsigned char *archived;	/* per item: went into the archive */
+	int state_fd;		/* the state directory last read, or -1 */
+	char state[16];		/* its name */
 };
 
 /* --- choosing ------------------------------------------------------ */
@@ -207,7 +209,16 @@ add_message(struct spool *sp, struct out *out,
 	size_t len;
 
 	snprintf(path, sizeof(path), "%s/%s", it->state, it->name);
-	if (util_read_file(sp->fd, path, FILE_MAX, &buf, &len) < 0) {
+	/* Each name is looked up in its directory, not walked to anew. */
+	if (out->state_fd < 0 || strcmp(out->state, it->state) != 0) {
+		if (out->state_fd >= 0)
+			close(out->state_fd);
+		util_copy(out->state, sizeof(out->state), it->state);
+		out->state_fd = openat(sp->fd, it->state,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (out->state_fd < 0 || util_read_file(out->state_fd, it->name,
+	    FILE_MAX, &buf, &len) < 0) {
 		if (errno == ENOENT) {
 			out->vanished++;	/* replayed meanwhile */
 			return 0;
@@ -368,7 +379,11 @@ write_archive(struct spool *sp, const struct options *o, struct out *out,
 	if (out->archived == NULL || out->w == NULL)
 		return util_fail(out->w ? HOOK_INTERNAL : HOOK_IOERR, "cannot "
 		    "start archive: %s", out->w ? "out of memory" : err);
-	if ((rc = pack(sp, out, set, days, o->export)) != HOOK_OK) {
+	out->state_fd = -1;
+	rc = pack(sp, out, set, days, o->export);
+	if (out->state_fd >= 0)
+		close(out->state_fd);
+	if (rc != HOOK_OK) {
 		arc_abandon(out->w);
 		out->w = NULL;
 		return rc;

@@ -88,4 +88,12 @@ int message_is_json(const char *content_type);
 /* CRC-32C (Castagnoli), continuing from crc (start with 0). */
 uint32_t message_crc32c(uint32_t crc, const void *data, size_t len);
 
+/*
+ * The CRC uses the processor's crc32 instruction (x86 SSE4.2) when it
+ * has it.  message_crc_accelerate(0) turns that off, (1) back on where
+ * available; either returns 1 if it is now in use.  For the tests, which
+ * check both ways against the same answers.
+ */
+int message_crc_accelerate(int on);
+
 #endif

@@ -39,7 +39,7 @@ done
 r=$(ratio "$t_ours" "$t_ref")
 printf 'enqueue per process: %d events, hook-enqueue %s ms/event, reference %s ms/event\n' \
     "$N" "$(ratio "$t_ours" $((N * 1000000)))" "$(ratio "$t_ref" $((N * 1000000)))"
-echo "enqueue per process: ratio hook-enqueue/reference time = $r (goal <= 1.5: $(verdict "$r" "<=" 1.5))"
+echo "enqueue per process: ratio hook-enqueue/reference time = $r (goal <= 1.5: $(verdict "$t_ours" "$t_ref" "<=" 1.5))"
 
 # --batch: one flush per 1000 messages on both sides, in alternating
 # rounds (the order swapped each round) so that disk noise and the
@@ -80,4 +80,4 @@ ours=$(awk -v n="$total" -v t="$t_ours" 'BEGIN { printf "%d", n / (t / 1e9) }')
 ref=$(awk -v n="$total" -v t="$t_ref" 'BEGIN { printf "%d", n / (t / 1e9) }')
 r=$(ratio "$ours" "$ref")
 echo "enqueue --batch: $total events in 4 rounds, hook-enqueue $ours msg/s, reference $ref msg/s"
-echo "enqueue --batch: ratio hook-enqueue/reference rate = $r (goal >= 0.7: $(verdict "$r" ">=" 0.7))"
+echo "enqueue --batch: ratio hook-enqueue/reference rate = $r (goal >= 0.7: $(verdict "$ours" "$ref" ">=" 0.7))"

@@ -26,10 +26,12 @@ ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'
 }
 
-# verdict RATIO OP GOAL: "met" or "NOT met".
+# verdict A B OP GOAL: whether A / B meets the goal, judged on the
+# quotient itself and not on the rounded ratio printed beside it.
 verdict() {
-	awk -v r="$1" -v g="$3" -v op="$2" 'BEGIN {
-		ok = (op == "<=") ? r <= g : r >= g
+	awk -v a="$1" -v b="$2" -v op="$3" -v g="$4" 'BEGIN {
+		r = (b > 0) ? a / b : 0
+		ok = (op == "<=") ? r <= g : (op == "<") ? r < g : r >= g
 		print ok ? "goal met" : "goal NOT met"
 	}'
 }

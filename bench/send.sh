@@ -10,7 +10,6 @@ SCALE=${SCALE:-200000}
 MEM=${MEM:-100000}
 CC=${CC:-cc}
 
-B=$W
 nginx_pid=
 trap 'if [ -n "$nginx_pid" ]; then kill "$nginx_pid" 2>/dev/null; fi
       rm -rf "$W"' EXIT
@@ -18,9 +17,9 @@ trap 'if [ -n "$nginx_pid" ]; then kill "$nginx_pid" 2>/dev/null; fi
 [ -x "$TOP/bin/hook-send" ] || { echo "send.sh: run make first" >&2; exit 70; }
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 [ -x "$NGINX" ] || { echo "send.sh: needs nginx" >&2; exit 69; }
-$CC -O2 -o "$B/post-ref" "$TOP/bench/post-ref.c" \
+$CC -O2 -o "$W/post-ref" "$TOP/bench/post-ref.c" \
     $(pkg-config --cflags --libs libcurl) || exit 70
-$CC -std=c17 -O2 -D_GNU_SOURCE -pthread -o "$B/spool-ref" \
+$CC -std=c17 -O2 -D_GNU_SOURCE -pthread -o "$W/spool-ref" \
     "$TOP/bench/spool-ref.c" $(pkg-config --cflags --libs libcurl) || exit 70
 
 # run CMD...: prints "SECONDS MAXRSS_KIB" of CMD.
@@ -35,16 +34,16 @@ print("%.3f %d" % (time.monotonic() - t,
 }
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-mkdir -p "$B/nginx/logs"
-cat >"$B/nginx/nginx.conf" <<CONF
+mkdir -p "$W/nginx/logs"
+cat >"$W/nginx/nginx.conf" <<CONF
 daemon off;
 worker_processes 1;
-error_log $B/nginx/logs/error.log;
-pid $B/nginx/nginx.pid;
+error_log $W/nginx/logs/error.log;
+pid $W/nginx/nginx.pid;
 events { worker_connections 1024; }
 http {
 	access_log off;
-	client_body_temp_path $B/nginx/body;
+	client_body_temp_path $W/nginx/body;
 	keepalive_requests 1000000;
 	server {
 		listen 127.0.0.1:$PORT;
@@ -52,12 +51,12 @@ http {
 	}
 }
 CONF
-"$NGINX" -p "$B/nginx" -c "$B/nginx/nginx.conf" &
+"$NGINX" -p "$W/nginx" -c "$W/nginx/nginx.conf" &
 nginx_pid=$!
 sleep 0.5
 URL=http://127.0.0.1:$PORT/hook
 
-echo "spool filesystem: $(fs_of "$B")"
+echo "spool filesystem: $(fs_of "$W")"
 echo "receiver: nginx 'return 204' on 127.0.0.1:$PORT, $N messages, -j $J"
 
 # --- throughput: ROUNDS rounds, hook-send, post-ref and spool-ref in
@@ -66,13 +65,13 @@ echo "receiver: nginx 'return 204' on 127.0.0.1:$PORT, $N messages, -j $J"
 # more.  Every timed run starts after a sync, so that the writeback of
 # one run (or of the copy before it) is not charged to the next.
 ROUNDS=${ROUNDS:-5}
-export HOOK_SPOOL=$B/template
+export HOOK_SPOOL=$W/template
 hook-endpoint add bench -u "$URL" --max-in-flight "$J" >/dev/null 2>&1 ||
     { mkdir -p "$HOOK_SPOOL/endpoints"; echo "url $URL" >"$HOOK_SPOOL/endpoints/bench"; }
 seq 1 "$N" | sed 's/.*/{"n":&,"event":"bench"}/' |
     hook-enqueue --batch -t bench -e bench >/dev/null
-export HOOK_SPOOL=$B/spool
-fresh() { rm -rf "$HOOK_SPOOL"; cp -a "$B/template" "$HOOK_SPOOL"; sync; }
+export HOOK_SPOOL=$W/spool
+fresh() { rm -rf "$HOOK_SPOOL"; cp -a "$W/template" "$HOOK_SPOOL"; sync; }
 check_done() {
 	delivered=$(ls "$HOOK_SPOOL/done" | wc -l)
 	[ "$delivered" = "$N" ] || echo "warning: $1 moved $delivered of $N"
@@ -85,10 +84,10 @@ while [ $r -lt "$ROUNDS" ]; do
 	sends="$sends $1"
 	check_done hook-send
 	sync
-	set -- $(run "$B/post-ref" "$URL" "$N" "$J")
+	set -- $(run "$W/post-ref" "$URL" "$N" "$J")
 	refs="$refs $1"
 	fresh
-	set -- $(run "$B/spool-ref" "$URL" "$J" "$HOOK_SPOOL")
+	set -- $(run "$W/spool-ref" "$URL" "$J" "$HOOK_SPOOL")
 	floors="$floors $1"
 	check_done spool-ref
 	r=$((r + 1))
@@ -97,11 +96,13 @@ median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 }
 	END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 send_s=$(median $sends)
 ref_s=$(median $refs)
+r=$(ratio "$ref_s" "$send_s")
 floor_s=$(median $floors)
 echo "runs (s): hook-send$sends; post-ref$refs; spool-ref$floors"
 echo "throughput: hook-send $(python3 -c "print(int($N/$send_s))")/s," \
     "post-ref $(python3 -c "print(int($N/$ref_s))")/s," \
-    "ratio $(ratio "$ref_s" "$send_s") of medians (goal >= 0.6)"
+    "ratio $r of medians" \
+    "(goal >= 0.6: $(verdict "$ref_s" "$send_s" '>=' 0.6))"
 echo "the spool's own cost: spool-ref (post-ref plus one claim and one" \
     "rename per message) $(python3 -c "print(int($N/$floor_s))")/s," \
     "ratio $(ratio "$ref_s" "$floor_s") to post-ref;" \
@@ -146,8 +147,10 @@ for i in range(n):
             os.path.join(d, "msg_wait%07d:1:%d" % (i, due)))
 PY
 backlog=$(median $(due_pass) $(due_pass) $(due_pass))
+r=$(ratio "$backlog" "$alone")
 echo "scale: 1,000 due alone ${alone}s, with $SCALE waiting ${backlog}s" \
-    "(medians of 3), ratio $(ratio "$backlog" "$alone") (goal <= 2)"
+    "(medians of 3), ratio $r" \
+    "(goal <= 2: $(verdict "$backlog" "$alone" '<=' 2))"
 
 # --- memory: one pass over many due messages
 rm -rf "$HOOK_SPOOL"
@@ -157,4 +160,5 @@ seq 1 "$MEM" | sed 's/.*/{"n":&}/' |
     hook-enqueue --batch -t bench -e bench >/dev/null
 set -- $(run hook-send -j "$J")
 echo "memory: a pass over $MEM due messages took ${1}s," \
-    "peak RSS $(( $2 / 1024 )) MiB (goal < 32 MiB)"
+    "peak RSS $(( $2 / 1024 )) MiB (goal < 32 MiB:" \
+    "$(verdict "$2" 1024 '<' 32))"

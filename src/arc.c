@@ -119,7 +119,6 @@ start_gzip(struct arc_writer *w, int fd, int level)
 		w->gzip = 0;
 		return -1;
 	}
-	shutdown(sv[0], SHUT_RD);
 	w->feed = sv[0];
 	return 0;
 }
